@@ -1,0 +1,68 @@
+//! The audit log: who changed what, from which state to which, why, when, and from where.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Serialize;
+
+use crate::db::DbConnection;
+use crate::db::schema::audit_log;
+use crate::error::AppError;
+
+#[derive(Debug, Clone, Default)]
+pub struct AuditEntry<'a> {
+    pub tenant_id: Option<&'a str>,
+    pub actor_id: Option<&'a str>,
+    pub entity_type: &'a str,
+    pub entity_id: &'a str,
+    pub action: &'a str,
+    pub from_state: Option<&'a str>,
+    pub to_state: Option<&'a str>,
+    pub reason: Option<&'a str>,
+    pub details: Option<serde_json::Value>,
+    pub client_ip: Option<&'a str>,
+}
+
+pub fn record(conn: &mut DbConnection, entry: AuditEntry<'_>, now: NaiveDateTime) -> Result<(), AppError> {
+    diesel::insert_into(audit_log::table)
+        .values((
+            audit_log::id.eq(uuid::Uuid::now_v7().to_string()),
+            audit_log::tenant_id.eq(entry.tenant_id),
+            audit_log::actor_id.eq(entry.actor_id),
+            audit_log::entity_type.eq(entry.entity_type),
+            audit_log::entity_id.eq(entry.entity_id),
+            audit_log::action.eq(entry.action),
+            audit_log::from_state.eq(entry.from_state),
+            audit_log::to_state.eq(entry.to_state),
+            audit_log::reason.eq(entry.reason),
+            audit_log::details.eq(entry.details.map(|d| d.to_string())),
+            audit_log::client_ip.eq(entry.client_ip),
+            audit_log::created_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// One audit record as the API shows it.
+#[derive(Debug, Clone, Serialize, Queryable, Selectable, utoipa::ToSchema)]
+#[diesel(table_name = audit_log)]
+pub struct AuditRecord {
+    pub id: String,
+    pub actor_id: Option<String>,
+    pub action: String,
+    pub from_state: Option<String>,
+    pub to_state: Option<String>,
+    pub reason: Option<String>,
+    pub details: Option<String>,
+    pub client_ip: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+/// The history of one entity, oldest first.
+pub fn history(conn: &mut DbConnection, entity_type: &str, entity_id: &str) -> Result<Vec<AuditRecord>, AppError> {
+    Ok(audit_log::table
+        .filter(audit_log::entity_type.eq(entity_type))
+        .filter(audit_log::entity_id.eq(entity_id))
+        .order((audit_log::created_at.asc(), audit_log::id.asc()))
+        .select(AuditRecord::as_select())
+        .load(conn)?)
+}

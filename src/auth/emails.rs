@@ -1,0 +1,149 @@
+//! Account emails, in the account holder's language, plain text and HTML.
+
+use crate::email::{OutgoingEmail, escape_html, html_document};
+use crate::i18n::Lang;
+
+pub struct AccountEmail<'a> {
+    pub lang: Lang,
+    pub to: &'a str,
+    pub full_name: &'a str,
+    pub token: &'a str,
+    pub token_id: &'a str,
+    pub public_url: &'a str,
+    pub valid_for: &'a str,
+}
+
+pub fn verification(email: &AccountEmail<'_>) -> OutgoingEmail {
+    let link = format!("{}/verify-email?token={}", email.public_url.trim_end_matches('/'), email.token);
+    let (subject, greeting, intro, action, code_label, expiry, footer) = match email.lang {
+        Lang::Vi => (
+            "Xác nhận địa chỉ email TechBridge",
+            format!("Xin chào {},", email.full_name),
+            "Cảm ơn bạn đã đăng ký TechBridge. Hãy xác nhận địa chỉ email của bạn bằng liên kết dưới đây:",
+            "Xác nhận email",
+            "Hoặc dùng mã xác nhận",
+            format!(
+                "Liên kết và mã có hiệu lực trong {}. Nếu bạn không đăng ký, hãy bỏ qua email này.",
+                email.valid_for
+            ),
+            "TechBridge — kết nối cung cầu công nghệ",
+        ),
+        Lang::En => (
+            "Confirm your TechBridge email address",
+            format!("Hello {},", email.full_name),
+            "Thank you for registering with TechBridge. Please confirm your email address with the link below:",
+            "Confirm email",
+            "Or use the confirmation code",
+            format!("The link and code are valid for {}. If you did not register, ignore this email.", email.valid_for),
+            "TechBridge — connecting technology supply and demand",
+        ),
+    };
+    render(email, "verify-email", subject, &greeting, intro, action, code_label, &expiry, footer, &link)
+}
+
+pub fn password_reset(email: &AccountEmail<'_>) -> OutgoingEmail {
+    let link = format!("{}/reset-password?token={}", email.public_url.trim_end_matches('/'), email.token);
+    let (subject, greeting, intro, action, code_label, expiry, footer) = match email.lang {
+        Lang::Vi => (
+            "Đặt lại mật khẩu TechBridge",
+            format!("Xin chào {},", email.full_name),
+            "Chúng tôi nhận được yêu cầu đặt lại mật khẩu cho tài khoản của bạn. Hãy đặt mật khẩu mới bằng liên kết dưới đây:",
+            "Đặt lại mật khẩu",
+            "Hoặc dùng mã đặt lại",
+            format!(
+                "Liên kết và mã có hiệu lực trong {} và chỉ dùng được một lần. Nếu bạn không yêu cầu, hãy bỏ qua email này; mật khẩu của bạn không thay đổi.",
+                email.valid_for
+            ),
+            "TechBridge — kết nối cung cầu công nghệ",
+        ),
+        Lang::En => (
+            "Reset your TechBridge password",
+            format!("Hello {},", email.full_name),
+            "We received a request to reset the password of your account. Choose a new password with the link below:",
+            "Reset password",
+            "Or use the reset code",
+            format!(
+                "The link and code are valid for {} and work once. If you did not ask for this, ignore this email; your password has not changed.",
+                email.valid_for
+            ),
+            "TechBridge — connecting technology supply and demand",
+        ),
+    };
+    render(email, "password-reset", subject, &greeting, intro, action, code_label, &expiry, footer, &link)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn render(
+    email: &AccountEmail<'_>,
+    kind: &str,
+    subject: &str,
+    greeting: &str,
+    intro: &str,
+    action: &str,
+    code_label: &str,
+    expiry: &str,
+    footer: &str,
+    link: &str,
+) -> OutgoingEmail {
+    let text = format!(
+        "{greeting}\n\n{intro}\n\n{link}\n\n{code_label}: {token}\n\n{expiry}\n\n--\n{footer}\n",
+        token = email.token
+    );
+    let body = format!(
+        "<p>{greeting}</p>\n<p>{intro}</p>\n\
+<p><a href=\"{link}\" style=\"background: #0b5394; color: #fff; padding: 10px 16px; border-radius: 4px; text-decoration: none;\">{action}</a></p>\n\
+<p>{code_label}: <code>{token}</code></p>\n<p>{expiry}</p>",
+        greeting = escape_html(greeting),
+        intro = escape_html(intro),
+        link = escape_html(link),
+        action = escape_html(action),
+        code_label = escape_html(code_label),
+        token = escape_html(email.token),
+        expiry = escape_html(expiry),
+    );
+    OutgoingEmail {
+        key: format!("{kind}:{}", email.token_id),
+        to: email.to.to_owned(),
+        to_name: Some(email.full_name.to_owned()),
+        sender_name: None,
+        subject: subject.to_owned(),
+        html: html_document(email.lang.code(), subject, &body, footer),
+        text,
+        unsubscribe_url: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample(lang: Lang) -> AccountEmail<'static> {
+        AccountEmail {
+            lang,
+            to: "an@example.vn",
+            full_name: "Nguyễn <An>",
+            token: "tok_123",
+            token_id: "id-1",
+            public_url: "https://techbridge.example/",
+            valid_for: "24 giờ",
+        }
+    }
+
+    #[test]
+    fn verification_in_both_languages() {
+        let vi = verification(&sample(Lang::Vi));
+        assert_eq!(vi.subject, "Xác nhận địa chỉ email TechBridge");
+        assert!(vi.text.contains("https://techbridge.example/verify-email?token=tok_123"));
+        assert!(vi.html.contains("Nguyễn &lt;An&gt;"), "names are escaped in HTML");
+        assert_eq!(vi.key, "verify-email:id-1");
+        let en = verification(&sample(Lang::En));
+        assert_eq!(en.subject, "Confirm your TechBridge email address");
+        assert!(en.html.contains("lang=\"en\""));
+    }
+
+    #[test]
+    fn reset_in_both_languages() {
+        assert!(password_reset(&sample(Lang::Vi)).text.contains("reset-password?token=tok_123"));
+        assert_eq!(password_reset(&sample(Lang::En)).subject, "Reset your TechBridge password");
+    }
+}

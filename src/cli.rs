@@ -1,0 +1,124 @@
+//! The `techbridge` command: `serve` (default), `migrate`, `create-admin`.
+
+use std::io::BufRead;
+use std::process::ExitCode;
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use clap::{Parser, Subcommand};
+use rand::RngCore;
+
+use crate::auth::rules::{Email, Password};
+use crate::clock::Clock;
+use crate::config::Settings;
+use crate::ops::telemetry;
+use crate::startup::{Application, build_state};
+
+#[derive(Debug, Parser)]
+#[command(name = "techbridge", version, about = "TechBridge: technology supply and demand for Vietnam's provinces")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the HTTP API and run the background jobs (the default).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Create a platform administrator, or promote an existing account.
+    CreateAdmin {
+        #[arg(long)]
+        email: String,
+        /// Read the password from standard input instead of generating a one-time password.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+pub fn run(cli: Cli) -> ExitCode {
+    let settings = match Settings::load() {
+        Ok(settings) => settings,
+        Err(error) => {
+            eprintln!("techbridge: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    telemetry::init(&settings.log, settings.is_production());
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("techbridge: cannot start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let outcome = match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => runtime.block_on(serve(settings)),
+        Command::Migrate => migrate(settings),
+        Command::CreateAdmin { email, password_stdin } => create_admin(settings, &email, password_stdin),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("techbridge: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(settings: Settings) -> Result<(), String> {
+    let address = format!("{}:{}", settings.server.host, settings.server.port);
+    let app = Application::build(settings, Clock::system()).await.map_err(|e| e.to_string())?;
+    let state = app.state();
+    tracing::info!(
+        %address,
+        database = state.db.backend().name(),
+        data_dir = %state.settings.data_dir.display(),
+        "TechBridge is serving; API docs at /docs"
+    );
+    app.run_until_stopped().await.map_err(|e| format!("server: {e}"))
+}
+
+fn migrate(settings: Settings) -> Result<(), String> {
+    let state = build_state(settings, Clock::system()).map_err(|e| e.to_string())?;
+    println!("migrations applied; database ({}) is up to date", state.db.backend().name());
+    Ok(())
+}
+
+fn create_admin(settings: Settings, email: &str, password_stdin: bool) -> Result<(), String> {
+    let email = Email::parse("email", email).map_err(|_| format!("`{email}` is not a valid email address"))?;
+    let (password, generated) = if password_stdin {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line).map_err(|e| format!("reading the password from stdin: {e}"))?;
+        let password = line.trim_end_matches(['\r', '\n']).to_owned();
+        (
+            Password::parse("password", password)
+                .map_err(|_| "the password must be 10 to 128 characters".to_owned())?,
+            false,
+        )
+    } else {
+        let mut bytes = [0_u8; 15];
+        rand::rng().fill_bytes(&mut bytes);
+        let password = URL_SAFE_NO_PAD.encode(bytes);
+        (Password::parse("password", password).map_err(|_| "generated password rejected".to_owned())?, true)
+    };
+    let state = build_state(settings, Clock::system()).map_err(|e| e.to_string())?;
+    let password = password.into_string();
+    let hash = state.passwords.hash(&password).map_err(|e| e.to_string())?;
+    let now = state.clock.now();
+    let mut conn = state.db.get().map_err(|e| e.to_string())?;
+    let created = crate::db::write_transaction(&mut conn, |conn| {
+        crate::auth::ensure_platform_admin(conn, email.as_str(), &hash, now)
+    })
+    .map_err(|e| e.to_string())?;
+    let what = if created { "created" } else { "promoted (password replaced)" };
+    if generated {
+        println!("platform administrator {} {what}", email.as_str());
+        println!("one-time password: {password}");
+        println!("sign in and change it with POST /api/v1/me/password");
+    } else {
+        println!("platform administrator {} {what}", email.as_str());
+    }
+    Ok(())
+}

@@ -1,0 +1,207 @@
+//! Typed settings: built-in defaults, then `config/<TECHBRIDGE_ENV>.toml`, then
+//! `TECHBRIDGE__SECTION__KEY` environment variables.
+
+use std::path::{Path, PathBuf};
+
+use config::{Config, Environment, File, FileFormat};
+use serde::Deserialize;
+
+const BUILT_IN_DEFAULTS: &str = include_str!("../config/default.toml");
+pub const DEVELOPMENT_JWT_SECRET: &str = "change-me-this-is-the-development-secret";
+pub const MIN_JWT_SECRET_BYTES: usize = 32;
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Settings {
+    #[serde(default = "default_environment")]
+    pub environment: String,
+    pub data_dir: PathBuf,
+    pub server: ServerSettings,
+    pub database: DatabaseSettings,
+    pub auth: AuthSettings,
+    pub email: EmailSettings,
+    pub jobs: JobSettings,
+    pub rate_limit: RateLimitSettings,
+    pub log: LogSettings,
+}
+
+fn default_environment() -> String {
+    "development".to_owned()
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ServerSettings {
+    pub host: String,
+    pub port: u16,
+    pub workers: usize,
+    pub public_url: String,
+    pub trust_forwarded_for: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct DatabaseSettings {
+    pub url: String,
+    pub pool_size: u32,
+    pub connect_timeout_secs: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct AuthSettings {
+    pub jwt_secret: String,
+    pub jwt_issuer: String,
+    pub jwt_audience: String,
+    pub access_token_ttl_secs: i64,
+    pub refresh_token_ttl_days: i64,
+    pub email_verification_ttl_hours: i64,
+    pub password_reset_ttl_minutes: i64,
+    pub argon2_memory_kib: u32,
+    pub argon2_iterations: u32,
+    pub argon2_parallelism: u32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct EmailSettings {
+    pub transport: EmailTransportKind,
+    pub from_address: String,
+    pub from_name: String,
+    pub mail_dir: String,
+    pub smtp: SmtpSettings,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum EmailTransportKind {
+    File,
+    Smtp,
+    Log,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct SmtpSettings {
+    pub host: String,
+    pub port: u16,
+    pub tls: SmtpTls,
+    pub username: String,
+    pub password: String,
+    pub pool_size: u32,
+    pub timeout_secs: u64,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpTls {
+    None,
+    Starttls,
+    Tls,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct JobSettings {
+    pub enabled: bool,
+    pub concurrency: usize,
+    pub poll_interval_ms: u64,
+    pub lease_secs: i64,
+    pub max_attempts: i32,
+    pub backoff_base_secs: i64,
+    pub backoff_max_secs: i64,
+    pub keep_done_days: i64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct RateLimitSettings {
+    pub enabled: bool,
+    pub auth_requests_per_minute: u64,
+    pub auth_burst: u32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct LogSettings {
+    pub format: String,
+    pub level: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    #[error("configuration: {0}")]
+    Load(#[from] config::ConfigError),
+    #[error(
+        "refusing to start in production: auth.jwt_secret is the default or shorter than {MIN_JWT_SECRET_BYTES} bytes; set TECHBRIDGE__AUTH__JWT_SECRET to a long random value"
+    )]
+    WeakJwtSecret,
+}
+
+impl Settings {
+    /// Loads the layered configuration for the environment named by `TECHBRIDGE_ENV`.
+    pub fn load() -> Result<Settings, SettingsError> {
+        let environment = std::env::var("TECHBRIDGE_ENV").unwrap_or_else(|_| default_environment());
+        Self::load_for(&environment)
+    }
+
+    pub fn load_for(environment: &str) -> Result<Settings, SettingsError> {
+        let settings: Settings = Config::builder()
+            .add_source(File::from_str(BUILT_IN_DEFAULTS, FileFormat::Toml))
+            .add_source(File::with_name("config/default").required(false))
+            .add_source(File::with_name(&format!("config/{environment}")).required(false))
+            .add_source(Environment::with_prefix("TECHBRIDGE").prefix_separator("__").separator("__").try_parsing(true))
+            .set_override("environment", environment)?
+            .build()?
+            .try_deserialize()?;
+        settings.check()?;
+        Ok(settings)
+    }
+
+    fn check(&self) -> Result<(), SettingsError> {
+        if self.is_production() && jwt_secret_is_weak(&self.auth.jwt_secret) {
+            return Err(SettingsError::WeakJwtSecret);
+        }
+        Ok(())
+    }
+
+    pub fn is_production(&self) -> bool {
+        self.environment == "production"
+    }
+
+    pub fn database_url(&self) -> String {
+        if self.database.url.trim().is_empty() {
+            self.data_dir.join("techbridge.db").to_string_lossy().into_owned()
+        } else {
+            self.database.url.clone()
+        }
+    }
+
+    pub fn mail_dir(&self) -> PathBuf {
+        resolve_dir(&self.data_dir, &self.email.mail_dir, "mail")
+    }
+}
+
+fn resolve_dir(data_dir: &Path, configured: &str, default_name: &str) -> PathBuf {
+    if configured.trim().is_empty() { data_dir.join(default_name) } else { PathBuf::from(configured) }
+}
+
+pub fn jwt_secret_is_weak(secret: &str) -> bool {
+    secret == DEVELOPMENT_JWT_SECRET || secret.len() < MIN_JWT_SECRET_BYTES
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_and_short_secrets_are_weak() {
+        assert!(jwt_secret_is_weak(DEVELOPMENT_JWT_SECRET));
+        assert!(jwt_secret_is_weak("short"));
+        assert!(jwt_secret_is_weak(&"x".repeat(31)));
+        assert!(!jwt_secret_is_weak(&"x".repeat(32)));
+    }
+
+    #[test]
+    fn built_in_defaults_parse() {
+        let settings: Settings = Config::builder()
+            .add_source(File::from_str(BUILT_IN_DEFAULTS, FileFormat::Toml))
+            .build()
+            .and_then(Config::try_deserialize)
+            .unwrap();
+        assert_eq!(settings.server.port, 8080);
+        assert_eq!(settings.email.transport, EmailTransportKind::File);
+        assert!(settings.database_url().ends_with("techbridge.db"));
+    }
+}

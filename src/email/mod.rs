@@ -1,0 +1,91 @@
+//! Email leaves only through the job queue: a feature renders a message and enqueues it in
+//! the transaction of the change it reports; the `send_email` job hands it to the
+//! configured transport once, keyed by its idempotency key.
+
+mod layout;
+mod transport;
+
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+
+pub use layout::{escape_html, html_document};
+pub use transport::{Mailer, SendError};
+
+use crate::db::schema::sent_emails;
+use crate::db::{DbConnection, insert_ignoring_duplicates};
+use crate::error::AppError;
+use crate::jobs::{JobError, JobQueue, NewJob};
+use crate::startup::AppState;
+
+pub const SEND_EMAIL_JOB: &str = "send_email";
+
+/// A rendered message waiting to be sent.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct OutgoingEmail {
+    /// Idempotency key: one logical message, however often its job runs.
+    pub key: String,
+    pub to: String,
+    pub to_name: Option<String>,
+    /// Shown as the sender's name, e.g. the province's Department of S&T.
+    pub sender_name: Option<String>,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+    /// One-click unsubscribe address (RFC 8058), for notification emails.
+    pub unsubscribe_url: Option<String>,
+}
+
+/// Enqueues the message in the caller's transaction. Messages to one recipient are sent
+/// in the order they were enqueued.
+pub fn enqueue(conn: &mut DbConnection, queue: &JobQueue, email: &OutgoingEmail) -> Result<bool, AppError> {
+    let job = NewJob::new(SEND_EMAIL_JOB, email)?
+        .ordered_by(format!("mail:{}", email.to.to_lowercase()))
+        .deduplicated_by(format!("mail:{}", email.key));
+    queue.enqueue(conn, job)
+}
+
+/// The `send_email` job.
+pub async fn deliver(state: &AppState, email: OutgoingEmail) -> Result<(), JobError> {
+    let key = email.key.clone();
+    let already_sent = state
+        .db
+        .run(move |conn| {
+            Ok(sent_emails::table
+                .find(&key)
+                .select(sent_emails::message_key)
+                .first::<String>(conn)
+                .optional()?
+                .is_some())
+        })
+        .await?;
+    if already_sent {
+        return Ok(());
+    }
+
+    let message_id = state.mailer.send(&email).await.map_err(|error| match error {
+        SendError::Permanent(reason) => JobError::Permanent(reason),
+        SendError::Transient(reason) => JobError::Retry(reason),
+    })?;
+
+    // Recorded right after the transport accepted the message: a crash between the two is
+    // the only window in which a retry can send it again (see README, "Email delivery").
+    let now = state.clock.now();
+    state
+        .db
+        .run(move |conn| {
+            insert_ignoring_duplicates(conn, |conn| {
+                diesel::insert_into(sent_emails::table)
+                    .values((
+                        sent_emails::message_key.eq(&email.key),
+                        sent_emails::recipient.eq(&email.to),
+                        sent_emails::subject.eq(&email.subject),
+                        sent_emails::message_id.eq(&message_id),
+                        sent_emails::sent_at.eq(now),
+                    ))
+                    .execute(conn)
+            })?;
+            Ok(())
+        })
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,19 @@
+//! TechBridge: a multi-tenant registry and technology matchmaking marketplace for Vietnam's
+//! provincial Departments of Science and Technology.
+
+pub mod audit;
+pub mod auth;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod email;
+pub mod error;
+pub mod http;
+pub mod i18n;
+pub mod jobs;
+pub mod openapi;
+pub mod ops;
+pub mod startup;
+pub mod tenants;
+pub mod text;

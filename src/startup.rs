@@ -1,0 +1,169 @@
+//! Wiring: settings → database → shared state → workers → HTTP server.
+
+use std::net::TcpListener;
+use std::time::Duration;
+
+use actix_governor::Governor;
+use actix_web::dev::Server;
+use actix_web::middleware::from_fn;
+use actix_web::{App, HttpServer, web};
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+use tracing_actix_web::TracingLogger;
+use utoipa::OpenApi;
+use utoipa_actix_web::{AppExt, scope};
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::auth::jwt::JwtKeys;
+use crate::auth::password::PasswordHasher;
+use crate::clock::Clock;
+use crate::config::Settings;
+use crate::db::Db;
+use crate::email::Mailer;
+use crate::error::{AppError, problem_responses};
+use crate::jobs::{self, JobQueue};
+use crate::ops::{self, Metrics};
+use crate::{auth, openapi, tenants};
+
+/// Everything a request handler or a job needs, shared by all of them.
+pub struct AppState {
+    pub settings: Settings,
+    pub db: Db,
+    pub clock: Clock,
+    pub jwt: JwtKeys,
+    pub passwords: PasswordHasher,
+    pub mailer: Mailer,
+    pub jobs: JobQueue,
+    pub metrics: Metrics,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("{0}")]
+    Setup(String),
+    #[error(transparent)]
+    App(#[from] AppError),
+    #[error("cannot listen on {address}: {source}")]
+    Listen { address: String, source: std::io::Error },
+}
+
+/// Opens the database (running migrations) and builds the shared state.
+pub fn build_state(settings: Settings, clock: Clock) -> Result<web::Data<AppState>, StartupError> {
+    std::fs::create_dir_all(&settings.data_dir)
+        .map_err(|e| StartupError::Setup(format!("data directory {}: {e}", settings.data_dir.display())))?;
+    let db = Db::connect(
+        &settings.database_url(),
+        settings.database.pool_size,
+        Duration::from_secs(settings.database.connect_timeout_secs.max(1)),
+    )?;
+    let applied = db.migrate()?;
+    if applied > 0 {
+        tracing::info!(applied, backend = db.backend().name(), "database migrations applied");
+    }
+    let mailer = Mailer::from_settings(&settings.email, settings.mail_dir()).map_err(StartupError::Setup)?;
+    let passwords = PasswordHasher::new(&settings.auth).map_err(StartupError::Setup)?;
+    Ok(web::Data::new(AppState {
+        jwt: JwtKeys::new(&settings.auth),
+        jobs: JobQueue::new(settings.jobs.clone(), clock.clone()),
+        metrics: Metrics::new().map_err(StartupError::Setup)?,
+        passwords,
+        mailer,
+        db,
+        clock,
+        settings,
+    }))
+}
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    state: web::Data<AppState>,
+    workers: Vec<JoinHandle<()>>,
+    stop_workers: watch::Sender<bool>,
+}
+
+impl Application {
+    /// Builds the state, starts the job workers (unless switched off) and binds the
+    /// server to the configured address (port 0 picks a free one).
+    pub async fn build(settings: Settings, clock: Clock) -> Result<Application, StartupError> {
+        let address = format!("{}:{}", settings.server.host, settings.server.port);
+        let listener =
+            TcpListener::bind(&address).map_err(|source| StartupError::Listen { address: address.clone(), source })?;
+        let port = listener.local_addr().map_err(|source| StartupError::Listen { address, source })?.port();
+        let state = build_state(settings, clock)?;
+        let (stop_workers, stopped) = watch::channel(false);
+        let workers =
+            if state.settings.jobs.enabled { jobs::spawn_workers(state.clone(), stopped) } else { Vec::new() };
+        let server = http_server(state.clone(), listener)?;
+        Ok(Application { port, server, state, workers, stop_workers })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn state(&self) -> web::Data<AppState> {
+        self.state.clone()
+    }
+
+    pub fn server_handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
+    /// Serves until the server stops (Ctrl-C / SIGTERM), then lets the workers finish
+    /// the job in hand.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let result = self.server.await;
+        let _ = self.stop_workers.send(true);
+        for worker in self.workers {
+            let _ = tokio::time::timeout(Duration::from_secs(10), worker).await;
+        }
+        result
+    }
+}
+
+/// Every documented route; the OpenAPI document is collected from the same list.
+fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.configure(ops::configure).service(
+        scope::scope("/api/v1")
+            .route("/openapi.json", web::get().to(openapi::serve))
+            .configure(auth::routes::configure)
+            .configure(tenants::routes::configure),
+    );
+}
+
+fn http_server(state: web::Data<AppState>, listener: TcpListener) -> Result<Server, StartupError> {
+    let workers = match state.settings.server.workers {
+        0 => std::thread::available_parallelism().map_or(2, |n| n.get()),
+        n => n,
+    };
+    let rate_limits = ops::auth_rate_limiter(&state.settings.rate_limit, state.settings.server.trust_forwarded_for)
+        .ok_or_else(|| StartupError::Setup("rate limit settings are out of range".into()))?;
+    let api_document = web::Data::new(openapi::Document::new(
+        App::new().into_utoipa_app().openapi(openapi::ApiDoc::openapi()).configure(routes).split_for_parts().1,
+    )?);
+    let server = HttpServer::new(move || {
+        App::new()
+            .into_utoipa_app()
+            .app_data(state.clone())
+            .app_data(api_document.clone())
+            .configure(routes)
+            .into_app()
+            .service(web::resource("/docs").to(|| async {
+                actix_web::HttpResponse::PermanentRedirect()
+                    .insert_header((actix_web::http::header::LOCATION, "/docs/"))
+                    .finish()
+            }))
+            .service(SwaggerUi::new("/docs/{_:.*}").config(utoipa_swagger_ui::Config::from("/api/v1/openapi.json")))
+            .default_service(web::to(|| async { Err::<actix_web::HttpResponse, AppError>(AppError::NotFound) }))
+            .wrap(Governor::new(&rate_limits))
+            .wrap(from_fn(problem_responses))
+            .wrap(state.metrics.middleware())
+            .wrap(TracingLogger::default())
+    })
+    .workers(workers)
+    .listen(listener)
+    .map_err(|e| StartupError::Setup(format!("server: {e}")))?
+    .run();
+    Ok(server)
+}
