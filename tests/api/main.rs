@@ -1,0 +1,16 @@
+//! API tests: the real application over HTTP, on SQLite, and on PostgreSQL when
+//! `TECHBRIDGE_TEST_POSTGRES_URL` is set.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[allow(dead_code)]
+mod helpers;
+
+mod accounts;
+mod bad_input;
+mod cli;
+mod crash;
+mod email_delivery;
+mod operations;
+mod reference_data;
+mod sessions;
+mod tenants;
