@@ -16,6 +16,8 @@ Errors are application/problem+json (RFC 9457) in Vietnamese or English by Accep
     tags(
         (name = "auth", description = "Accounts and sign-in"),
         (name = "tenants", description = "Provinces and their staff"),
+        (name = "organizations", description = "The registry: organizations, their review and members"),
+        (name = "taxonomy", description = "Reference classifications"),
         (name = "operations", description = "Health and metrics"),
     )
 )]

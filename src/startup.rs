@@ -23,7 +23,8 @@ use crate::email::Mailer;
 use crate::error::{AppError, problem_responses};
 use crate::jobs::{self, JobQueue};
 use crate::ops::{self, Metrics};
-use crate::{auth, openapi, tenants};
+use crate::taxonomy::{self, Taxonomy};
+use crate::{auth, openapi, registry, tenants};
 
 /// Everything a request handler or a job needs, shared by all of them.
 pub struct AppState {
@@ -35,6 +36,7 @@ pub struct AppState {
     pub mailer: Mailer,
     pub jobs: JobQueue,
     pub metrics: Metrics,
+    pub taxonomy: Taxonomy,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -60,12 +62,14 @@ pub fn build_state(settings: Settings, clock: Clock) -> Result<web::Data<AppStat
     if applied > 0 {
         tracing::info!(applied, backend = db.backend().name(), "database migrations applied");
     }
+    let taxonomy = Taxonomy::load(&mut *db.get()?)?;
     let mailer = Mailer::from_settings(&settings.email, settings.mail_dir()).map_err(StartupError::Setup)?;
     let passwords = PasswordHasher::new(&settings.auth).map_err(StartupError::Setup)?;
     Ok(web::Data::new(AppState {
         jwt: JwtKeys::new(&settings.auth),
         jobs: JobQueue::new(settings.jobs.clone(), clock.clone()),
         metrics: Metrics::new().map_err(StartupError::Setup)?,
+        taxonomy,
         passwords,
         mailer,
         db,
@@ -128,7 +132,9 @@ fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         scope::scope("/api/v1")
             .route("/openapi.json", web::get().to(openapi::serve))
             .configure(auth::routes::configure)
-            .configure(tenants::routes::configure),
+            .configure(tenants::routes::configure)
+            .configure(taxonomy::routes::configure)
+            .configure(registry::routes::configure),
     );
 }
 

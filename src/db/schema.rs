@@ -12,6 +12,7 @@ diesel::table! {
         active -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        org_review_fields -> Text,
     }
 }
 
@@ -111,7 +112,108 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    taxonomy_terms (scheme, version, code) {
+        scheme -> Text,
+        version -> Text,
+        code -> Text,
+        parent_code -> Nullable<Text>,
+        level -> Integer,
+        kind -> Nullable<Text>,
+        name_vi -> Text,
+        name_en -> Nullable<Text>,
+        source -> Text,
+        is_current -> Bool,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    organizations (id) {
+        id -> Text,
+        tenant_id -> Text,
+        kind -> Text,
+        intermediary_type -> Nullable<Text>,
+        legal_name -> Text,
+        name_en -> Nullable<Text>,
+        short_name -> Nullable<Text>,
+        search_name -> Text,
+        tax_code -> Nullable<Text>,
+        address -> Nullable<Text>,
+        website -> Nullable<Text>,
+        year_founded -> Nullable<Integer>,
+        size_band -> Nullable<Text>,
+        description_vi -> Nullable<Text>,
+        description_en -> Nullable<Text>,
+        host_institution -> Nullable<Text>,
+        certificate_number -> Nullable<Text>,
+        certificate_date -> Nullable<Date>,
+        certificate_issuer -> Nullable<Text>,
+        contact_name -> Nullable<Text>,
+        contact_email -> Nullable<Text>,
+        contact_phone -> Nullable<Text>,
+        contact_consent_version -> Nullable<Text>,
+        contact_consent_at -> Nullable<Timestamp>,
+        status -> Text,
+        version -> Integer,
+        decision_reason -> Nullable<Text>,
+        field_comments -> Nullable<Text>,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        submitted_at -> Nullable<Timestamp>,
+        decided_at -> Nullable<Timestamp>,
+        approved_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    organization_fields (org_id, version, code) {
+        org_id -> Text,
+        version -> Text,
+        code -> Text,
+    }
+}
+
+diesel::table! {
+    organization_tags (org_id, version, code) {
+        org_id -> Text,
+        version -> Text,
+        code -> Text,
+    }
+}
+
+diesel::table! {
+    organization_members (org_id, user_id) {
+        org_id -> Text,
+        user_id -> Text,
+        role -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    organization_invitations (id) {
+        id -> Text,
+        org_id -> Text,
+        email -> Text,
+        role -> Text,
+        token_hash -> Text,
+        invited_by -> Text,
+        expires_at -> Timestamp,
+        accepted_at -> Nullable<Timestamp>,
+        accepted_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(user_tokens -> users (user_id));
+diesel::joinable!(organizations -> tenants (tenant_id));
+diesel::joinable!(organization_fields -> organizations (org_id));
+diesel::joinable!(organization_tags -> organizations (org_id));
+diesel::joinable!(organization_members -> organizations (org_id));
+diesel::joinable!(organization_members -> users (user_id));
+diesel::joinable!(organization_invitations -> organizations (org_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(tenant_roles -> users (user_id));
 diesel::joinable!(tenant_roles -> tenants (tenant_id));
@@ -125,4 +227,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     jobs,
     sent_emails,
     audit_log,
+    taxonomy_terms,
+    organizations,
+    organization_fields,
+    organization_tags,
+    organization_members,
+    organization_invitations,
 );

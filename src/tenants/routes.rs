@@ -1,5 +1,5 @@
 use actix_web::{HttpResponse, delete, get, patch, post, web};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::rules::{self, may_manage_role};
@@ -19,7 +19,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(update_tenant)
         .service(list_staff)
         .service(grant_role)
-        .service(revoke_role);
+        .service(revoke_role)
+        .service(get_settings)
+        .service(update_settings);
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -425,4 +427,106 @@ pub async fn revoke_role(
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct TenantSettings {
+    /// Fields whose change sends an approved organization back to review.
+    pub org_review_fields: Vec<String>,
+}
+
+fn settings_of(tenant: &TenantRow) -> TenantSettings {
+    TenantSettings { org_review_fields: serde_json::from_str(&tenant.org_review_fields).unwrap_or_default() }
+}
+
+/// The province's review settings (its staff and platform admins).
+#[utoipa::path(
+    tag = "tenants",
+    security(("bearer" = [])),
+    params(("code" = String, Path, description = "Administrative code")),
+    responses((status = 200, body = TenantSettings), (status = 404, body = crate::error::ProblemBody))
+)]
+#[get("/tenants/{code}/settings")]
+pub async fn get_settings(
+    state: web::Data<AppState>,
+    principal: Principal,
+    code: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let scope = principal.review_scope(&code).ok_or(AppError::NotFound)?;
+    let tenant = state.db.run(move |conn| store::find_active(conn, scope.tenant_id())).await?;
+    Ok(HttpResponse::Ok().json(settings_of(&tenant)))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct TenantSettingsChange {
+    /// Any of: kind, intermediary_type, legal_name, name_en, short_name, tax_code, address,
+    /// website, year_founded, size_band, st_fields, strategic_tags, description_vi,
+    /// description_en, host_institution, certificate, contact.
+    pub org_review_fields: Option<Vec<String>>,
+}
+
+/// Changes the province's review settings (its admins and platform admins).
+#[utoipa::path(
+    tag = "tenants",
+    security(("bearer" = [])),
+    params(("code" = String, Path, description = "Administrative code")),
+    request_body = TenantSettingsChange,
+    responses(
+        (status = 200, body = TenantSettings),
+        (status = 403, description = "A moderator, not an admin", body = crate::error::ProblemBody),
+        (status = 404, body = crate::error::ProblemBody),
+        (status = 422, body = crate::error::ProblemBody),
+    )
+)]
+#[patch("/tenants/{code}/settings")]
+pub async fn update_settings(
+    state: web::Data<AppState>,
+    principal: Principal,
+    ip: ClientIp,
+    code: web::Path<String>,
+    ApiJson(body): ApiJson<TenantSettingsChange>,
+) -> Result<HttpResponse, AppError> {
+    let scope = staff_scope(&principal, &code)?;
+    let mut violations = Violations::new();
+    let fields = body.org_review_fields.map(|fields| {
+        let mut kept: Vec<String> = Vec::new();
+        for field in fields {
+            if crate::registry::rules::REVIEWABLE_FIELDS.contains(&field.as_str()) {
+                if !kept.contains(&field) {
+                    kept.push(field);
+                }
+            } else {
+                violations.push(FieldError::one_of("org_review_fields", crate::registry::rules::REVIEWABLE_FIELDS));
+                break;
+            }
+        }
+        kept
+    });
+    violations.into_result()?;
+    let now = state.clock.now();
+    let tenant = state
+        .db
+        .write(move |conn| {
+            store::find_active(conn, scope.tenant_id())?;
+            if let Some(fields) = &fields {
+                store::set_org_review_fields(conn, &scope, fields, now)?;
+                audit::record(
+                    conn,
+                    AuditEntry {
+                        tenant_id: Some(scope.tenant_id()),
+                        actor_id: Some(&principal.user_id),
+                        entity_type: "tenant",
+                        entity_id: scope.tenant_id(),
+                        action: "settings",
+                        details: Some(serde_json::json!({ "org_review_fields": fields })),
+                        client_ip: ip.0.as_deref(),
+                        ..Default::default()
+                    },
+                    now,
+                )?;
+            }
+            store::find_active(conn, scope.tenant_id())
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(settings_of(&tenant)))
 }

@@ -21,6 +21,9 @@ pub struct TenantRow {
     /// Former provinces merged into this one on 1 July 2025, separated by "; ".
     pub merged_from: String,
     pub active: bool,
+    /// Settings (JSON list): fields whose change sends an approved organization back to review.
+    #[serde(skip)]
+    pub org_review_fields: String,
 }
 
 pub fn list(conn: &mut DbConnection, include_inactive: bool) -> Result<Vec<TenantRow>, AppError> {
@@ -72,6 +75,13 @@ pub struct TenantChange {
     pub name_vi: Option<String>,
     pub full_name_vi: Option<String>,
     pub active: Option<bool>,
+}
+
+pub fn set_org_review_fields(conn: &mut DbConnection, scope: &TenantScope, fields: &[String], now: NaiveDateTime) -> Result<(), AppError> {
+    diesel::update(tenants::table.find(scope.tenant_id()))
+        .set((tenants::org_review_fields.eq(serde_json::to_string(fields)?), tenants::updated_at.eq(now)))
+        .execute(conn)?;
+    Ok(())
 }
 
 pub fn update(conn: &mut DbConnection, code: &str, change: &TenantChange, now: NaiveDateTime) -> Result<(), AppError> {
