@@ -22,6 +22,9 @@ impl TaxCode {
     /// branch suffix with or without its hyphen; stores the canonical form.
     pub fn parse(raw: &str) -> Result<TaxCode, TaxCodeError> {
         let compact: String = raw.chars().filter(|c| !c.is_whitespace() && *c != '.').collect();
+        if !compact.is_ascii() {
+            return Err(TaxCodeError::Format);
+        }
         let (main, branch) = match compact.split_once('-') {
             Some((main, branch)) => (main, Some(branch)),
             None if compact.len() == 13 => (&compact[..10], Some(&compact[10..])),
