@@ -34,7 +34,12 @@ impl OrgAccess {
 }
 
 /// `None` when the caller may not even know the organization exists (answer 404).
-pub fn access(caller: Option<&Principal>, tenant_id: &str, status: OrgStatus, member: Option<MemberRole>) -> Option<OrgAccess> {
+pub fn access(
+    caller: Option<&Principal>,
+    tenant_id: &str,
+    status: OrgStatus,
+    member: Option<MemberRole>,
+) -> Option<OrgAccess> {
     let review = caller.and_then(|p| p.review_scope(tenant_id));
     let private = member.is_some() || review.is_some();
     (private || status.is_public()).then_some(OrgAccess { private, member, review })

@@ -55,7 +55,9 @@ pub fn decision(email: &DecisionEmail<'_>) -> OutgoingEmail {
         Lang::En => format!("Hello {},", email.to_name),
     };
     let sentence = match lang {
-        Lang::Vi => format!("Sở KH&CN {} thông báo: hồ sơ tổ chức \"{}\" {}.", email.province_name, email.org_name, result),
+        Lang::Vi => {
+            format!("Sở KH&CN {} thông báo: hồ sơ tổ chức \"{}\" {}.", email.province_name, email.org_name, result)
+        }
         Lang::En => format!(
             "The Department of Science and Technology of {} informs you that the organization \"{}\" {}.",
             email.province_name, email.org_name, result
@@ -64,7 +66,8 @@ pub fn decision(email: &DecisionEmail<'_>) -> OutgoingEmail {
     let reason_label = lang.pick("Lý do", "Reason");
     let comments_label = lang.pick("Góp ý theo từng mục", "Comments per field");
     let link = format!("{}/orgs/{}", email.public_url.trim_end_matches('/'), email.org_id);
-    let footer = lang.pick("TechBridge — kết nối cung cầu công nghệ", "TechBridge — connecting technology supply and demand");
+    let footer =
+        lang.pick("TechBridge — kết nối cung cầu công nghệ", "TechBridge — connecting technology supply and demand");
 
     let mut text = format!("{greeting}\n\n{sentence}\n");
     let mut html = format!("<p>{}</p>\n<p>{}</p>\n", escape_html(&greeting), escape_html(&sentence));
@@ -133,8 +136,9 @@ pub fn invitation(email: &InvitationEmail<'_>) -> OutgoingEmail {
         "Đăng nhập (hoặc đăng ký bằng chính địa chỉ email này), rồi mở liên kết:",
         "Sign in (or register with this very email address), then open the link:",
     );
-    let link = format!("{}/invitations/{}", email.public_url.trim_end_matches('/'), email.token);
-    let footer = lang.pick("TechBridge — kết nối cung cầu công nghệ", "TechBridge — connecting technology supply and demand");
+    let link = format!("{}/invitations/accept?token={}", email.public_url.trim_end_matches('/'), email.token);
+    let footer =
+        lang.pick("TechBridge — kết nối cung cầu công nghệ", "TechBridge — connecting technology supply and demand");
     let text = format!("{sentence}\n\n{how}\n{link}\n\n--\n{footer}\n");
     let html = format!(
         "<p>{}</p>\n<p>{}</p>\n<p><a href=\"{link}\">{link}</a></p>",

@@ -245,7 +245,10 @@ fn parse_date(field: &'static str, raw: &str) -> Result<NaiveDate, FieldError> {
         FieldError::new(
             field,
             "invalid_date",
-            Text::new("Ngày phải có dạng YYYY-MM-DD, ví dụ 2024-05-31.", "Dates are written YYYY-MM-DD, e.g. 2024-05-31."),
+            Text::new(
+                "Ngày phải có dạng YYYY-MM-DD, ví dụ 2024-05-31.",
+                "Dates are written YYYY-MM-DD, e.g. 2024-05-31.",
+            ),
         )
     })
 }
@@ -263,7 +266,7 @@ pub fn validate(input: OrganizationInput, ctx: &Context<'_>) -> Result<Organizat
             v.push(FieldError::required("intermediary_type"));
             None
         }
-        (_, Some(raw)) if !raw.trim().is_empty() => {
+        (Some(_), Some(raw)) if !raw.trim().is_empty() => {
             v.push(not_for_kind(
                 "intermediary_type",
                 "Chỉ tổ chức trung gian mới có loại hình trung gian.",
@@ -325,7 +328,11 @@ pub fn validate(input: OrganizationInput, ctx: &Context<'_>) -> Result<Organizat
         v.check(if (EARLIEST_FOUNDING_YEAR..=ctx.today.year()).contains(&year) {
             Ok(year)
         } else {
-            Err(FieldError::out_of_range("year_founded", i64::from(EARLIEST_FOUNDING_YEAR), i64::from(ctx.today.year())))
+            Err(FieldError::out_of_range(
+                "year_founded",
+                i64::from(EARLIEST_FOUNDING_YEAR),
+                i64::from(ctx.today.year()),
+            ))
         })
     });
     let size_band = input
@@ -333,7 +340,12 @@ pub fn validate(input: OrganizationInput, ctx: &Context<'_>) -> Result<Organizat
         .filter(|s| !s.trim().is_empty())
         .and_then(|raw| v.check(SizeBand::parse_field("size_band", &raw)));
     let st_fields = v
-        .check(ctx.taxonomy.validate_codes(Scheme::StField, "st_fields", &input.st_fields.unwrap_or_default(), MAX_CODES))
+        .check(ctx.taxonomy.validate_codes(
+            Scheme::StField,
+            "st_fields",
+            &input.st_fields.unwrap_or_default(),
+            MAX_CODES,
+        ))
         .unwrap_or_default();
     let strategic_tags = v
         .check(ctx.taxonomy.validate_codes(
@@ -450,7 +462,11 @@ fn certificate(
         }))
     });
     let issuer = issuer.and_then(|raw| v.check(text_line("certificate_issuer", &raw, 200))).flatten();
-    if kind == Some(OrgKind::StEnterprise) {
+    let Some(kind) = kind else {
+        // Which fields belong depends on the kind, which is itself wrong.
+        return None;
+    };
+    if kind == OrgKind::StEnterprise {
         if number.is_none() {
             v.push(FieldError::required("certificate_number"));
         }
@@ -472,8 +488,33 @@ fn certificate(
 
 /// Company-form words that say nothing about which company it is.
 const LEGAL_FORM_WORDS: &[&str] = &[
-    "cong", "ty", "tnhh", "co", "phan", "cp", "mtv", "mot", "thanh", "vien", "trach", "nhiem", "huu", "han", "tap",
-    "doan", "jsc", "ltd", "llc", "company", "limited", "joint", "stock", "corporation", "corp", "and", "va",
+    "cong",
+    "ty",
+    "tnhh",
+    "co",
+    "phan",
+    "cp",
+    "mtv",
+    "mot",
+    "thanh",
+    "vien",
+    "trach",
+    "nhiem",
+    "huu",
+    "han",
+    "tap",
+    "doan",
+    "jsc",
+    "ltd",
+    "llc",
+    "company",
+    "limited",
+    "joint",
+    "stock",
+    "corporation",
+    "corp",
+    "and",
+    "va",
 ];
 
 fn name_tokens(name: &str) -> BTreeSet<String> {

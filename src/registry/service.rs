@@ -38,7 +38,12 @@ pub fn rules_context_tenants(conn: &mut DbConnection) -> Result<Vec<String>, App
     Ok(tenants::store::list(conn, false)?.into_iter().map(|t| t.id).collect())
 }
 
-pub fn validate(state: &AppState, conn: &mut DbConnection, input: OrganizationInput, now: NaiveDateTime) -> Result<Organization, AppError> {
+pub fn validate(
+    state: &AppState,
+    conn: &mut DbConnection,
+    input: OrganizationInput,
+    now: NaiveDateTime,
+) -> Result<Organization, AppError> {
     let active_tenants = rules_context_tenants(conn)?;
     rules::validate(input, &Context { taxonomy: &state.taxonomy, active_tenants: &active_tenants, today: now.date() })
 }
@@ -100,7 +105,12 @@ pub struct SimilarOrganization {
 
 /// Warns (does not refuse) when the province already has an organization with a very
 /// similar name.
-pub fn similar_name_warnings(conn: &mut DbConnection, id: &str, org: &Organization, lang: Lang) -> Result<Vec<Warning>, AppError> {
+pub fn similar_name_warnings(
+    conn: &mut DbConnection,
+    id: &str,
+    org: &Organization,
+    lang: Lang,
+) -> Result<Vec<Warning>, AppError> {
     let look_alikes: Vec<(String, String, String)> = store::names_in_province(conn, &org.tenant_id, id)?
         .into_iter()
         .filter(|(_, name, _)| rules::names_look_alike(name, &org.legal_name))
@@ -136,7 +146,13 @@ pub struct Step<'a> {
     pub client_ip: Option<&'a str>,
 }
 
-pub fn apply_step(state: &AppState, conn: &mut DbConnection, record: &OrgRecord, step: &Step<'_>, now: NaiveDateTime) -> Result<(), AppError> {
+pub fn apply_step(
+    state: &AppState,
+    conn: &mut DbConnection,
+    record: &OrgRecord,
+    step: &Step<'_>,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
     let from = record.status();
     let version = record.row.version;
     if let Some(expected) = step.expected_version
@@ -149,7 +165,13 @@ pub fn apply_step(state: &AppState, conn: &mut DbConnection, record: &OrgRecord,
     let moved = store::transition(
         conn,
         &record.row.id,
-        &TransitionRecord { from, to, expected_version: version, reason: step.reason, field_comments: comments.as_deref() },
+        &TransitionRecord {
+            from,
+            to,
+            expected_version: version,
+            reason: step.reason,
+            field_comments: comments.as_deref(),
+        },
         now,
     )?;
     if !moved {
@@ -168,7 +190,9 @@ pub fn apply_step(state: &AppState, conn: &mut DbConnection, record: &OrgRecord,
             from_state: Some(from.as_str()),
             to_state: Some(to.as_str()),
             reason: step.reason,
-            details: comments.as_ref().map(|c| json!({ "field_comments": serde_json::from_str::<serde_json::Value>(c).unwrap_or_default() })),
+            details: comments
+                .as_ref()
+                .map(|c| json!({ "field_comments": serde_json::from_str::<serde_json::Value>(c).unwrap_or_default() })),
             client_ip: step.client_ip,
         },
         now,
@@ -179,7 +203,13 @@ pub fn apply_step(state: &AppState, conn: &mut DbConnection, record: &OrgRecord,
     Ok(())
 }
 
-fn email_owners(state: &AppState, conn: &mut DbConnection, record: &OrgRecord, step: &Step<'_>, version: i32) -> Result<(), AppError> {
+fn email_owners(
+    state: &AppState,
+    conn: &mut DbConnection,
+    record: &OrgRecord,
+    step: &Step<'_>,
+    version: i32,
+) -> Result<(), AppError> {
     let province = tenants::store::find(conn, &record.row.tenant_id)?
         .map(|t| t.name_vi)
         .unwrap_or_else(|| record.row.tenant_id.clone());
@@ -226,9 +256,5 @@ pub fn not_allowed(current: OrgStatus, action: OrgAction, version: i32) -> AppEr
 
 /// 403 for callers who can see the organization but may not do this; 404 for the rest.
 pub fn refuse(access: &OrgAccess, vi: &'static str, en: &'static str) -> AppError {
-    if access.private {
-        AppError::Forbidden(Text::new(vi, en))
-    } else {
-        AppError::NotFound
-    }
+    if access.private { AppError::Forbidden(Text::new(vi, en)) } else { AppError::NotFound }
 }

@@ -6,7 +6,7 @@ use diesel::prelude::*;
 
 use super::lifecycle::OrgStatus;
 use super::model::{IntermediaryType, MemberRole, OrgKind, SizeBand};
-use super::rules::{Certificate, Contact, Organization, CONTACT_NOTICE_VERSION};
+use super::rules::{CONTACT_NOTICE_VERSION, Certificate, Contact, Organization};
 use super::tax_code::TaxCode;
 use crate::auth::TenantScope;
 use crate::db::DbConnection;
@@ -161,7 +161,13 @@ fn replace_codes(conn: &mut DbConnection, id: &str, org: &Organization) -> Resul
 }
 
 /// A new organization in `draft`, with its creator as owner.
-pub fn insert(conn: &mut DbConnection, id: &str, org: &Organization, creator: &str, now: NaiveDateTime) -> Result<(), AppError> {
+pub fn insert(
+    conn: &mut DbConnection,
+    id: &str,
+    org: &Organization,
+    creator: &str,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
     let consent_at = (!org.contact.is_empty()).then_some(now);
     diesel::insert_into(organizations::table)
         .values((
@@ -265,7 +271,12 @@ pub struct TransitionRecord<'a> {
 
 /// Moves the organization from one state to another if it is still in `from` at
 /// `expected_version` — of several concurrent deciders exactly one succeeds.
-pub fn transition(conn: &mut DbConnection, id: &str, record: &TransitionRecord<'_>, now: NaiveDateTime) -> Result<bool, AppError> {
+pub fn transition(
+    conn: &mut DbConnection,
+    id: &str,
+    record: &TransitionRecord<'_>,
+    now: NaiveDateTime,
+) -> Result<bool, AppError> {
     let target = organizations::table
         .find(id)
         .filter(organizations::version.eq(record.expected_version))
@@ -328,7 +339,13 @@ pub fn names_in_province(
 
 // ---- members -------------------------------------------------------------------------
 
-pub fn add_member(conn: &mut DbConnection, org_id: &str, user_id: &str, role: MemberRole, now: NaiveDateTime) -> Result<(), AppError> {
+pub fn add_member(
+    conn: &mut DbConnection,
+    org_id: &str,
+    user_id: &str,
+    role: MemberRole,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
     diesel::insert_into(organization_members::table)
         .values((
             organization_members::org_id.eq(org_id),
@@ -363,7 +380,13 @@ pub fn members(conn: &mut DbConnection, org_id: &str) -> Result<Vec<Member>, App
         .inner_join(users::table)
         .filter(organization_members::org_id.eq(org_id))
         .order((organization_members::created_at.asc(), users::email.asc()))
-        .select((users::id, users::email, users::full_name, organization_members::role, organization_members::created_at))
+        .select((
+            users::id,
+            users::email,
+            users::full_name,
+            organization_members::role,
+            organization_members::created_at,
+        ))
         .load(conn)?)
 }
 
@@ -393,7 +416,12 @@ pub fn lock_for_membership_change(conn: &mut DbConnection, org_id: &str, now: Na
     Ok(())
 }
 
-pub fn set_member_role(conn: &mut DbConnection, org_id: &str, user_id: &str, role: MemberRole) -> Result<bool, AppError> {
+pub fn set_member_role(
+    conn: &mut DbConnection,
+    org_id: &str,
+    user_id: &str,
+    role: MemberRole,
+) -> Result<bool, AppError> {
     let rows = diesel::update(organization_members::table.find((org_id, user_id)))
         .set(organization_members::role.eq(role.as_str()))
         .execute(conn)?;
@@ -430,12 +458,16 @@ pub struct DirectoryFilter {
 }
 
 /// Approved organizations, by folded name then id so that pages never overlap.
-pub fn directory(conn: &mut DbConnection, filter: &DirectoryFilter, offset: i64, limit: i64) -> Result<(Vec<OrgRecord>, i64), AppError> {
+pub fn directory(
+    conn: &mut DbConnection,
+    filter: &DirectoryFilter,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<OrgRecord>, i64), AppError> {
     macro_rules! filtered {
         () => {{
-            let mut query = organizations::table
-                .filter(organizations::status.eq(OrgStatus::Approved.as_str()))
-                .into_boxed();
+            let mut query =
+                organizations::table.filter(organizations::status.eq(OrgStatus::Approved.as_str())).into_boxed();
             if let Some(kind) = filter.kind {
                 query = query.filter(organizations::kind.eq(kind.as_str()));
             }

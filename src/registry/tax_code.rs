@@ -67,10 +67,7 @@ impl TaxCode {
                 ),
                 TaxCodeError::Branch => (
                     "invalid_branch",
-                    Text::new(
-                        "Số chi nhánh phải từ 001 đến 999.",
-                        "The branch number must be between 001 and 999.",
-                    ),
+                    Text::new("Số chi nhánh phải từ 001 đến 999.", "The branch number must be between 001 and 999."),
                 ),
             };
             FieldError::new(field, code, message)
@@ -113,7 +110,8 @@ mod tests {
 
     #[test]
     fn refuses_malformed_codes() {
-        for bad in ["", "123", "01001091060", "010010910a", "0100109106-", "-001", "abcdefghij", "０１００１０９１０６"] {
+        for bad in ["", "123", "01001091060", "010010910a", "0100109106-", "-001", "abcdefghij", "０１００１０９１０６"]
+        {
             assert!(TaxCode::parse(bad).is_err(), "{bad}");
         }
         assert_eq!(TaxCode::parse("0314409058-000"), Err(TaxCodeError::Branch));

@@ -183,9 +183,8 @@ mod tests {
             term("st_field", "2008", "202", true),
         ]);
         assert_eq!(taxonomy.current_version(Scheme::StrategicTechnology), "2026");
-        let ok = taxonomy
-            .validate_codes(Scheme::StrategicTechnology, "tags", &[" g01".into(), "g01".into()], 5)
-            .unwrap();
+        let ok =
+            taxonomy.validate_codes(Scheme::StrategicTechnology, "tags", &[" g01".into(), "g01".into()], 5).unwrap();
         assert_eq!(ok, vec![CodeRef { code: "g01".into(), version: "2026".into() }]);
         assert_eq!(
             taxonomy.validate_codes(Scheme::StrategicTechnology, "tags", &["g11".into()], 5).unwrap_err().code,

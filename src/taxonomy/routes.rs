@@ -67,13 +67,19 @@ pub async fn strategic_technologies(
 /// Transfer modes (Law 07/2017/QH14): forms, methods, rights and licence scopes.
 #[utoipa::path(tag = "taxonomy", params(VersionParams), responses((status = 200, body = TermList), (status = 404, description = "No such version", body = crate::error::ProblemBody)))]
 #[get("/taxonomy/transfer-modes")]
-pub async fn transfer_modes(state: web::Data<AppState>, params: ApiQuery<VersionParams>) -> Result<HttpResponse, AppError> {
+pub async fn transfer_modes(
+    state: web::Data<AppState>,
+    params: ApiQuery<VersionParams>,
+) -> Result<HttpResponse, AppError> {
     list(&state, Scheme::TransferMode, params.0.version)
 }
 
 /// VSIC sections (VSIC 2025; the 2018 list is kept for older records).
 #[utoipa::path(tag = "taxonomy", params(VersionParams), responses((status = 200, body = TermList), (status = 404, description = "No such version", body = crate::error::ProblemBody)))]
 #[get("/taxonomy/vsic-sections")]
-pub async fn vsic_sections(state: web::Data<AppState>, params: ApiQuery<VersionParams>) -> Result<HttpResponse, AppError> {
+pub async fn vsic_sections(
+    state: web::Data<AppState>,
+    params: ApiQuery<VersionParams>,
+) -> Result<HttpResponse, AppError> {
     list(&state, Scheme::VsicSection, params.0.version)
 }

@@ -77,7 +77,12 @@ pub struct TenantChange {
     pub active: Option<bool>,
 }
 
-pub fn set_org_review_fields(conn: &mut DbConnection, scope: &TenantScope, fields: &[String], now: NaiveDateTime) -> Result<(), AppError> {
+pub fn set_org_review_fields(
+    conn: &mut DbConnection,
+    scope: &TenantScope,
+    fields: &[String],
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
     diesel::update(tenants::table.find(scope.tenant_id()))
         .set((tenants::org_review_fields.eq(serde_json::to_string(fields)?), tenants::updated_at.eq(now)))
         .execute(conn)?;

@@ -12,5 +12,6 @@ mod crash;
 mod email_delivery;
 mod operations;
 mod reference_data;
+mod registry;
 mod sessions;
 mod tenants;

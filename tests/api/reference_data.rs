@@ -21,3 +21,51 @@ async fn seeded_provinces_match_the_reference_list() {
         assert_eq!(tenant["merged_from"], row[5]);
     }
 }
+
+/// (API path, version, CSV, column of the code, column of the Vietnamese name)
+const TAXONOMIES: [(&str, &str, &str, usize, usize); 6] = [
+    ("st-fields", "2008", include_str!("../../migrations/reference-data/st_fields.csv"), 0, 3),
+    (
+        "strategic-technologies",
+        "2026",
+        include_str!("../../migrations/reference-data/strategic_technologies_2026.csv"),
+        0,
+        1,
+    ),
+    (
+        "strategic-technologies",
+        "2025",
+        include_str!("../../migrations/reference-data/strategic_technologies.csv"),
+        0,
+        1,
+    ),
+    ("vsic-sections", "2025", include_str!("../../migrations/reference-data/vsic2025_sections.csv"), 0, 1),
+    ("vsic-sections", "2018", include_str!("../../migrations/reference-data/vsic2018_sections.csv"), 0, 1),
+    ("transfer-modes", "2017", include_str!("../../migrations/reference-data/transfer_modes.csv"), 0, 2),
+];
+
+#[tokio::test]
+async fn seeded_taxonomies_match_the_reference_lists() {
+    let app = spawn_app().await;
+    for (path, version, csv_text, code_column, name_column) in TAXONOMIES {
+        let reply = app.get(&format!("/api/v1/taxonomy/{path}?version={version}")).await;
+        let served = reply.ok()["items"].as_array().unwrap().clone();
+        let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
+        for row in reader.records().map(Result::unwrap) {
+            let term = served
+                .iter()
+                .find(|t| t["code"] == row[code_column])
+                .unwrap_or_else(|| panic!("{path} {version}: {} missing", &row[code_column]));
+            assert_eq!(term["name_vi"], row[name_column], "{path} {version} {}", &row[code_column]);
+        }
+    }
+    // Rights and licence scopes share the transfer-mode list with forms and methods.
+    let modes = app.get("/api/v1/taxonomy/transfer-modes").await;
+    let mut reader =
+        csv::Reader::from_reader(include_str!("../../migrations/reference-data/transfer_rights.csv").as_bytes());
+    for row in reader.records().map(Result::unwrap) {
+        let term = modes.body["items"].as_array().unwrap().iter().find(|t| t["code"] == row[0]).unwrap();
+        assert_eq!(term["kind"], row[1]);
+        assert_eq!(term["name_vi"], row[2]);
+    }
+}

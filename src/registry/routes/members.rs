@@ -23,7 +23,11 @@ use crate::startup::AppState;
     responses((status = 200, body = Vec<Member>), (status = 404, body = crate::error::ProblemBody))
 )]
 #[get("/orgs/{id}/members")]
-pub async fn list(state: web::Data<AppState>, principal: Principal, id: web::Path<String>) -> Result<HttpResponse, AppError> {
+pub async fn list(
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
     let members = state
         .db
         .run(move |conn| {
@@ -156,7 +160,12 @@ pub async fn invite(
                 },
                 now,
             )?;
-            Ok(InvitationView { id: invitation_id, email: email.into_string(), role: role.as_str().to_owned(), expires_at })
+            Ok(InvitationView {
+                id: invitation_id,
+                email: email.into_string(),
+                role: role.as_str().to_owned(),
+                expires_at,
+            })
         })
         .await?;
     state.jobs.wake();
@@ -270,16 +279,16 @@ pub async fn change_role(
     ApiJson(body): ApiJson<RoleChange>,
 ) -> Result<HttpResponse, AppError> {
     let (id, user_id) = path.into_inner();
-    let new_role = match body.role {
-        Some(raw) => MemberRole::parse_field("role", &raw).map_err(|e| AppError::Validation(vec![e]))?,
-        None => return Err(AppError::Validation(vec![FieldError::required("role")])),
-    };
     let now = state.clock.now();
     let member = state
         .db
         .write(move |conn| {
             let (record, access) = service::load(conn, Some(&principal), &id)?;
             owners_only(&access)?;
+            let new_role = match body.role {
+                Some(raw) => MemberRole::parse_field("role", &raw).map_err(|e| AppError::Validation(vec![e]))?,
+                None => return Err(AppError::Validation(vec![FieldError::required("role")])),
+            };
             store::lock_for_membership_change(conn, &id, now)?;
             let current = store::member_role(conn, &id, &user_id)?.ok_or(AppError::NotFound)?;
             if leaves_no_owner(store::owner_count(conn, &id)?, current, Some(new_role)) {
@@ -294,7 +303,9 @@ pub async fn change_role(
                     entity_type: ENTITY,
                     entity_id: &id,
                     action: "member_role",
-                    details: Some(serde_json::json!({ "user_id": user_id, "from": current.as_str(), "to": new_role.as_str() })),
+                    details: Some(
+                        serde_json::json!({ "user_id": user_id, "from": current.as_str(), "to": new_role.as_str() }),
+                    ),
                     client_ip: ip.0.as_deref(),
                     ..Default::default()
                 },

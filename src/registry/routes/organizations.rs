@@ -236,7 +236,8 @@ pub fn review_fields(conn: &mut crate::db::DbConnection, tenant_id: &str) -> Res
 /// The stored organization with the fields the client sent laid over it. An empty string
 /// clears an optional text field.
 fn merge(before: &crate::registry::rules::Organization, patch: OrganizationInput) -> OrganizationInput {
-    let contact_touched = patch.contact_name.is_some() || patch.contact_email.is_some() || patch.contact_phone.is_some();
+    let contact_touched =
+        patch.contact_name.is_some() || patch.contact_email.is_some() || patch.contact_phone.is_some();
     let certificate = before.certificate.as_ref();
     OrganizationInput {
         kind: patch.kind.or_else(|| Some(before.kind.as_str().to_owned())),
@@ -369,7 +370,10 @@ pub fn query_words(q: Option<&str>) -> Vec<String> {
     )
 )]
 #[get("/orgs")]
-pub async fn directory(state: web::Data<AppState>, params: ApiQuery<DirectoryParams>) -> Result<HttpResponse, AppError> {
+pub async fn directory(
+    state: web::Data<AppState>,
+    params: ApiQuery<DirectoryParams>,
+) -> Result<HttpResponse, AppError> {
     let params = params.0;
     let (page, per_page) = PageParams { page: params.page, per_page: params.per_page }.resolve()?;
     let kind = match params.kind.as_deref().filter(|k| !k.is_empty()) {
@@ -387,7 +391,12 @@ pub async fn directory(state: web::Data<AppState>, params: ApiQuery<DirectoryPar
         .db
         .run(move |conn| store::directory(conn, &filter, PageParams::offset(page, per_page), i64::from(per_page)))
         .await?;
-    Ok(HttpResponse::Ok().json(Page { items: records.iter().map(OrganizationView::public).collect(), page, per_page, total }))
+    Ok(HttpResponse::Ok().json(Page {
+        items: records.iter().map(OrganizationView::public).collect(),
+        page,
+        per_page,
+        total,
+    }))
 }
 
 /// The organizations the caller belongs to, whatever their state.

@@ -45,9 +45,9 @@ pub struct Decision {
 pub fn parse_decision(body: DecisionRequest) -> Result<Decision, AppError> {
     let mut v = Violations::new();
     let action = v.require("action", body.action, |raw| {
-        OrgAction::parse(&raw)
-            .filter(|a| a.is_decision())
-            .ok_or_else(|| FieldError::one_of("action", &["approve", "reject", "request_changes", "suspend", "reinstate"]))
+        OrgAction::parse(&raw).filter(|a| a.is_decision()).ok_or_else(|| {
+            FieldError::one_of("action", &["approve", "reject", "request_changes", "suspend", "reinstate"])
+        })
     });
     let version = v.require("version", body.version, Ok);
     let reason = match body.reason.map(|raw| clean_block(&raw)) {
@@ -64,7 +64,10 @@ pub fn parse_decision(body: DecisionRequest) -> Result<Decision, AppError> {
             v.push(FieldError::new(
                 "field_comments",
                 "not_applicable",
-                Text::new("Chỉ góp ý theo mục khi yêu cầu chỉnh sửa.", "Per-field comments go with request_changes only."),
+                Text::new(
+                    "Chỉ góp ý theo mục khi yêu cầu chỉnh sửa.",
+                    "Per-field comments go with request_changes only.",
+                ),
             ));
             break;
         }
@@ -117,14 +120,12 @@ pub async fn decide(
         .db
         .write(move |conn| {
             let (record, access) = service::load(conn, Some(&principal), &id)?;
-            if access.review.is_none() {
-                return Err(AppError::NotFound);
-            }
             if !access.may_decide() {
-                return Err(AppError::Forbidden(Text::new(
+                return Err(service::refuse(
+                    &access,
                     "Chỉ cán bộ của tỉnh quản lý hồ sơ mới được ra quyết định.",
                     "Only officers of the organization's own province decide on it.",
-                )));
+                ));
             }
             let decision = parse_decision(body)?;
             service::apply_step(
@@ -232,5 +233,10 @@ pub async fn queue(
             store::review_queue(conn, &scope, &filter, PageParams::offset(page, per_page), i64::from(per_page))
         })
         .await?;
-    Ok(HttpResponse::Ok().json(Page { items: rows.into_iter().map(QueueItem::from).collect::<Vec<_>>(), page, per_page, total }))
+    Ok(HttpResponse::Ok().json(Page {
+        items: rows.into_iter().map(QueueItem::from).collect::<Vec<_>>(),
+        page,
+        per_page,
+        total,
+    }))
 }

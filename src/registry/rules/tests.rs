@@ -136,7 +136,12 @@ fn certificates_belong_to_st_enterprises() {
         invalid(validate(missing, &context(&taxonomy))),
         vec![("certificate_number".into(), "required"), ("certificate_date".into(), "required")]
     );
-    for (date, code) in [("2026-13-01", "invalid_date"), ("15/03/2021", "invalid_date"), ("2027-01-01", "in_future"), ("1999-12-31", "too_early")] {
+    for (date, code) in [
+        ("2026-13-01", "invalid_date"),
+        ("15/03/2021", "invalid_date"),
+        ("2027-01-01", "in_future"),
+        ("1999-12-31", "too_early"),
+    ] {
         let input = OrganizationInput { certificate_date: Some(date.into()), ..enterprise() };
         assert_eq!(invalid(validate(input, &context(&taxonomy))), vec![("certificate_date".into(), code)], "{date}");
     }
@@ -154,10 +159,7 @@ fn intermediaries_say_which_kind() {
         certificate_issuer: None,
         ..enterprise()
     };
-    assert_eq!(
-        invalid(validate(base.clone(), &context(&taxonomy))),
-        vec![("intermediary_type".into(), "required")]
-    );
+    assert_eq!(invalid(validate(base.clone(), &context(&taxonomy))), vec![("intermediary_type".into(), "required")]);
     let exchange = OrganizationInput { intermediary_type: Some("technology_exchange".into()), ..base };
     assert_eq!(
         validate(exchange, &context(&taxonomy)).unwrap().intermediary_type,

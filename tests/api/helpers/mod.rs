@@ -3,6 +3,7 @@
 //! on PostgreSQL.
 
 pub mod database;
+pub mod orgs;
 pub mod smtp;
 
 use std::path::{Path, PathBuf};
@@ -314,7 +315,7 @@ impl TestApp {
         self.drain_jobs().await;
         self.mail_files()
             .into_iter()
-            .filter(|(name, content)| name.starts_with(kind) && content.contains(&format!("<{email}>")))
+            .filter(|(name, content)| name.starts_with(kind) && addressed_to(content, email))
             .map(|(_, content)| content)
             .collect()
     }
@@ -326,4 +327,11 @@ impl TestApp {
         let start = mail.find("token=").expect("token in mail") + "token=".len();
         mail[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect()
     }
+}
+
+/// Whether the message's `To:` header names `email`.
+fn addressed_to(message: &str, email: &str) -> bool {
+    message.lines().take_while(|line| !line.is_empty()).filter(|line| line.starts_with("To:")).any(|line| {
+        line.trim_start_matches("To:").split([' ', '<', '>', ',']).any(|part| part.eq_ignore_ascii_case(email))
+    })
 }

@@ -1,0 +1,5 @@
+mod directory;
+mod isolation;
+mod lifecycle;
+mod membership;
+mod validation;
