@@ -21,6 +21,9 @@ const ROLES: [&str; 8] = [
 /// Values that only private views may contain.
 const SECRETS: [&str; 3] = ["bi.mat@rieng.vn", "0999 888 777", "Người Liên Hệ Bí Mật"];
 
+/// What is called, how, and the status each role in `ROLES` should get.
+type Case = (&'static str, Method, String, Option<Value>, [u16; 8]);
+
 struct Callers {
     sessions: Vec<Option<Session>>,
 }
@@ -84,7 +87,7 @@ async fn registry_isolation_matrix() {
     let editor_id = callers.sessions[2].as_ref().unwrap().user_id.clone();
 
     // (what, method, path, body, expected status per role in ROLES order)
-    let cases: Vec<(&str, Method, String, Option<Value>, [u16; 8])> = vec![
+    let cases: Vec<Case> = vec![
         ("read a draft", Method::GET, format!("/api/v1/orgs/{draft}"), None, [404, 404, 200, 200, 200, 404, 404, 200]),
         (
             "read a submitted one",
