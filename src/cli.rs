@@ -12,7 +12,7 @@ use crate::auth::rules::{Email, Password};
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::ops::telemetry;
-use crate::startup::{Application, build_state};
+use crate::startup::{Application, open_database};
 
 #[derive(Debug, Parser)]
 #[command(name = "techbridge", version, about = "TechBridge: technology supply and demand for Vietnam's provinces")]
@@ -35,6 +35,9 @@ pub enum Command {
         #[arg(long)]
         password_stdin: bool,
     },
+    /// Rebuild the search index from the database. Searches keep working meanwhile; with a
+    /// server running, the server does the work.
+    Reindex,
 }
 
 pub fn run(cli: Cli) -> ExitCode {
@@ -57,6 +60,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Serve => runtime.block_on(serve(settings)),
         Command::Migrate => migrate(settings),
         Command::CreateAdmin { email, password_stdin } => create_admin(settings, &email, password_stdin),
+        Command::Reindex => runtime.block_on(reindex(settings)),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -81,8 +85,8 @@ async fn serve(settings: Settings) -> Result<(), String> {
 }
 
 fn migrate(settings: Settings) -> Result<(), String> {
-    let state = build_state(settings, Clock::system()).map_err(|e| e.to_string())?;
-    println!("migrations applied; database ({}) is up to date", state.db.backend().name());
+    let db = open_database(&settings).map_err(|e| e.to_string())?;
+    println!("migrations applied; database ({}) is up to date", db.backend().name());
     Ok(())
 }
 
@@ -103,11 +107,12 @@ fn create_admin(settings: Settings, email: &str, password_stdin: bool) -> Result
         let password = URL_SAFE_NO_PAD.encode(bytes);
         (Password::parse("password", password).map_err(|_| "generated password rejected".to_owned())?, true)
     };
-    let state = build_state(settings, Clock::system()).map_err(|e| e.to_string())?;
+    let db = open_database(&settings).map_err(|e| e.to_string())?;
+    let passwords = crate::auth::password::PasswordHasher::new(&settings.auth)?;
     let password = password.into_string();
-    let hash = state.passwords.hash(&password).map_err(|e| e.to_string())?;
-    let now = state.clock.now();
-    let mut conn = state.db.get().map_err(|e| e.to_string())?;
+    let hash = passwords.hash(&password).map_err(|e| e.to_string())?;
+    let now = Clock::system().now();
+    let mut conn = db.get().map_err(|e| e.to_string())?;
     let created = crate::db::write_transaction(&mut conn, |conn| {
         crate::auth::ensure_platform_admin(conn, email.as_str(), &hash, now)
     })
@@ -121,4 +126,71 @@ fn create_admin(settings: Settings, email: &str, password_stdin: bool) -> Result
         println!("platform administrator {} {what}", email.as_str());
     }
     Ok(())
+}
+
+async fn reindex(settings: Settings) -> Result<(), String> {
+    let db = open_database(&settings).map_err(|e| e.to_string())?;
+    let report = rebuild_index(&settings, &db).await?;
+    println!("search index rebuilt: {} listings in {:.1} s", report.documents, report.seconds);
+    Ok(())
+}
+
+/// Rebuilds the index here, or — when a running server holds it — asks the server to, and
+/// waits until it is done.
+pub async fn rebuild_index(
+    settings: &Settings,
+    db: &crate::db::Db,
+) -> Result<crate::search::indexing::RebuildReport, String> {
+    let clock = Clock::system();
+    match crate::search::open(&settings.search, &settings.data_dir).await {
+        Ok(engine) => {
+            let search = crate::search::indexing::Search::new(engine);
+            search.rebuild(db, &clock).await.map_err(|e| e.to_string())
+        }
+        Err(crate::search::SearchError::Locked) => {
+            println!("a server holds the index; asking it to rebuild");
+            let started = std::time::Instant::now();
+            let key = format!("search_rebuild:{}", uuid::Uuid::now_v7());
+            let queue = crate::jobs::JobQueue::new(settings.jobs.clone(), clock);
+            let job_key = key.clone();
+            db.write(move |conn| {
+                let job = crate::jobs::NewJob::new(crate::search::indexing::REBUILD_JOB, &serde_json::json!({}))?
+                    .deduplicated_by(job_key);
+                queue.enqueue(conn, job).map(|_| ())
+            })
+            .await
+            .map_err(|e| e.to_string())?;
+            loop {
+                tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+                let lookup = key.clone();
+                let status =
+                    db.run(move |conn| crate::jobs::status_by_key(conn, &lookup)).await.map_err(|e| e.to_string())?;
+                match status {
+                    Some((status, _)) if status == crate::jobs::status::DONE => break,
+                    Some((status, error)) if status == crate::jobs::status::DEAD => {
+                        return Err(format!("the server's rebuild failed: {}", error.unwrap_or_default()));
+                    }
+                    _ => {}
+                }
+            }
+            let documents = db
+                .run(|conn| {
+                    use crate::db::schema::{listings, organizations};
+                    use diesel::prelude::*;
+                    Ok(listings::table
+                        .inner_join(organizations::table)
+                        .filter(listings::status.eq("published"))
+                        .filter(organizations::status.ne_all(crate::listings::store::HIDING_ORG_STATES))
+                        .count()
+                        .get_result::<i64>(conn)?)
+                })
+                .await
+                .map_err(|e| e.to_string())?;
+            Ok(crate::search::indexing::RebuildReport {
+                documents: u64::try_from(documents).unwrap_or(0),
+                seconds: started.elapsed().as_secs_f64(),
+            })
+        }
+        Err(error) => Err(error.to_string()),
+    }
 }

@@ -22,6 +22,8 @@ pub struct Settings {
     pub jobs: JobSettings,
     pub rate_limit: RateLimitSettings,
     pub log: LogSettings,
+    pub search: SearchSettings,
+    pub listings: ListingSettings,
 }
 
 fn default_environment() -> String {
@@ -104,6 +106,30 @@ pub struct JobSettings {
     pub backoff_base_secs: i64,
     pub backoff_max_secs: i64,
     pub keep_done_days: i64,
+    pub schedule_interval_secs: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct SearchSettings {
+    pub engine: SearchEngineKind,
+    pub index_dir: String,
+    pub writer_memory_mb: usize,
+    pub meili_url: String,
+    pub meili_key: String,
+    pub meili_index: String,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum SearchEngineKind {
+    Tantivy,
+    Meilisearch,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ListingSettings {
+    pub validity_days: i64,
+    pub reminder_days: i64,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -17,6 +17,7 @@ Errors are application/problem+json (RFC 9457) in Vietnamese or English by Accep
         (name = "auth", description = "Accounts and sign-in"),
         (name = "tenants", description = "Provinces and their staff"),
         (name = "organizations", description = "The registry: organizations, their review and members"),
+        (name = "listings", description = "Technology offers and needs, and the marketplace"),
         (name = "taxonomy", description = "Reference classifications"),
         (name = "operations", description = "Health and metrics"),
     )

@@ -23,8 +23,9 @@ use crate::email::Mailer;
 use crate::error::{AppError, problem_responses};
 use crate::jobs::{self, JobQueue};
 use crate::ops::{self, Metrics};
+use crate::search::{self, indexing::Search};
 use crate::taxonomy::{self, Taxonomy};
-use crate::{auth, openapi, registry, tenants};
+use crate::{auth, listings, openapi, registry, tenants};
 
 /// Everything a request handler or a job needs, shared by all of them.
 pub struct AppState {
@@ -37,6 +38,7 @@ pub struct AppState {
     pub jobs: JobQueue,
     pub metrics: Metrics,
     pub taxonomy: Taxonomy,
+    pub search: Search,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -49,8 +51,8 @@ pub enum StartupError {
     Listen { address: String, source: std::io::Error },
 }
 
-/// Opens the database (running migrations) and builds the shared state.
-pub fn build_state(settings: Settings, clock: Clock) -> Result<web::Data<AppState>, StartupError> {
+/// Opens the database and applies pending migrations.
+pub fn open_database(settings: &Settings) -> Result<Db, StartupError> {
     std::fs::create_dir_all(&settings.data_dir)
         .map_err(|e| StartupError::Setup(format!("data directory {}: {e}", settings.data_dir.display())))?;
     let db = Db::connect(
@@ -62,7 +64,16 @@ pub fn build_state(settings: Settings, clock: Clock) -> Result<web::Data<AppStat
     if applied > 0 {
         tracing::info!(applied, backend = db.backend().name(), "database migrations applied");
     }
+    Ok(db)
+}
+
+/// Opens the database (running migrations) and the search index, and builds the shared
+/// state.
+pub async fn build_state(settings: Settings, clock: Clock) -> Result<web::Data<AppState>, StartupError> {
+    let db = open_database(&settings)?;
     let taxonomy = Taxonomy::load(&mut *db.get()?)?;
+    let engine =
+        search::open(&settings.search, &settings.data_dir).await.map_err(|e| StartupError::Setup(e.to_string()))?;
     let mailer = Mailer::from_settings(&settings.email, settings.mail_dir()).map_err(StartupError::Setup)?;
     let passwords = PasswordHasher::new(&settings.auth).map_err(StartupError::Setup)?;
     Ok(web::Data::new(AppState {
@@ -70,12 +81,35 @@ pub fn build_state(settings: Settings, clock: Clock) -> Result<web::Data<AppStat
         jobs: JobQueue::new(settings.jobs.clone(), clock.clone()),
         metrics: Metrics::new().map_err(StartupError::Setup)?,
         taxonomy,
+        search: Search::new(engine),
         passwords,
         mailer,
         db,
         clock,
         settings,
     }))
+}
+
+/// An empty index over a database with published listings (a first start, a deleted
+/// index folder) is rebuilt in the background.
+async fn rebuild_if_empty(state: &AppState) -> Result<(), StartupError> {
+    if state.search.engine.count().await.map_err(|e| StartupError::Setup(e.to_string()))? > 0 {
+        return Ok(());
+    }
+    let public = state.db.run(|conn| crate::listings::store::public_after(conn, "", 1)).await?;
+    if public.is_empty() {
+        return Ok(());
+    }
+    tracing::warn!("the search index is empty but listings are published: rebuilding it");
+    let queue = state.jobs.clone();
+    state
+        .db
+        .write(move |conn| {
+            let job = crate::jobs::NewJob::new(crate::search::indexing::REBUILD_JOB, &serde_json::json!({}))?;
+            queue.enqueue(conn, job).map(|_| ())
+        })
+        .await?;
+    Ok(())
 }
 
 pub struct Application {
@@ -94,10 +128,16 @@ impl Application {
         let listener =
             TcpListener::bind(&address).map_err(|source| StartupError::Listen { address: address.clone(), source })?;
         let port = listener.local_addr().map_err(|source| StartupError::Listen { address, source })?.port();
-        let state = build_state(settings, clock)?;
+        let state = build_state(settings, clock).await?;
+        rebuild_if_empty(&state).await?;
         let (stop_workers, stopped) = watch::channel(false);
-        let workers =
-            if state.settings.jobs.enabled { jobs::spawn_workers(state.clone(), stopped) } else { Vec::new() };
+        let workers = if state.settings.jobs.enabled {
+            let mut handles = jobs::spawn_workers(state.clone(), stopped.clone());
+            handles.push(crate::schedule::spawn(state.clone(), stopped));
+            handles
+        } else {
+            Vec::new()
+        };
         let server = http_server(state.clone(), listener)?;
         Ok(Application { port, server, state, workers, stop_workers })
     }
@@ -134,7 +174,8 @@ fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
             .configure(auth::routes::configure)
             .configure(tenants::routes::configure)
             .configure(taxonomy::routes::configure)
-            .configure(registry::routes::configure),
+            .configure(registry::routes::configure)
+            .configure(listings::routes::configure),
     );
 }
 

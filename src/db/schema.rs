@@ -13,6 +13,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         org_review_fields -> Text,
+        auto_publish_listings -> Bool,
     }
 }
 
@@ -207,6 +208,75 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    listings (id) {
+        id -> Text,
+        org_id -> Text,
+        tenant_id -> Text,
+        kind -> Text,
+        status -> Text,
+        version -> Integer,
+        title_vi -> Text,
+        title_en -> Nullable<Text>,
+        summary -> Nullable<Text>,
+        description -> Nullable<Text>,
+        keywords -> Text,
+        vsic_section -> Nullable<Text>,
+        vsic_version -> Nullable<Text>,
+        vsic_code -> Nullable<Text>,
+        trl -> Nullable<Integer>,
+        price_vnd -> Nullable<BigInt>,
+        price_negotiable -> Bool,
+        budget_min_vnd -> Nullable<BigInt>,
+        budget_max_vnd -> Nullable<BigInt>,
+        ip_status -> Nullable<Text>,
+        patent_number -> Nullable<Text>,
+        location_tenant_id -> Text,
+        deadline -> Nullable<Date>,
+        valid_until -> Nullable<Date>,
+        confidential_details -> Nullable<Text>,
+        decision_reason -> Nullable<Text>,
+        field_comments -> Nullable<Text>,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        submitted_at -> Nullable<Timestamp>,
+        decided_at -> Nullable<Timestamp>,
+        published_at -> Nullable<Timestamp>,
+        expires_at -> Nullable<Timestamp>,
+        reminder_sent_at -> Nullable<Timestamp>,
+        closed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    listing_fields (listing_id, version, code) {
+        listing_id -> Text,
+        version -> Text,
+        code -> Text,
+    }
+}
+
+diesel::table! {
+    listing_tags (listing_id, version, code) {
+        listing_id -> Text,
+        version -> Text,
+        code -> Text,
+    }
+}
+
+diesel::table! {
+    listing_modes (listing_id, version, code) {
+        listing_id -> Text,
+        version -> Text,
+        code -> Text,
+    }
+}
+
+diesel::joinable!(listings -> organizations (org_id));
+diesel::joinable!(listing_fields -> listings (listing_id));
+diesel::joinable!(listing_tags -> listings (listing_id));
+diesel::joinable!(listing_modes -> listings (listing_id));
 diesel::joinable!(user_tokens -> users (user_id));
 diesel::joinable!(organizations -> tenants (tenant_id));
 diesel::joinable!(organization_fields -> organizations (org_id));
@@ -233,4 +303,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     organization_tags,
     organization_members,
     organization_invitations,
+    listings,
+    listing_fields,
+    listing_tags,
+    listing_modes,
 );

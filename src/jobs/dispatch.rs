@@ -1,6 +1,7 @@
 use super::queue::ClaimedJob;
 use crate::email;
 use crate::error::AppError;
+use crate::search::indexing;
 use crate::startup::AppState;
 
 #[derive(Debug, thiserror::Error)]
@@ -29,6 +30,9 @@ impl From<serde_json::Error> for JobError {
 pub async fn run_job(state: &AppState, job: &ClaimedJob) -> Result<(), JobError> {
     match job.kind.as_str() {
         email::SEND_EMAIL_JOB => email::deliver(state, serde_json::from_str(&job.payload)?).await,
+        indexing::INDEX_LISTINGS_JOB => indexing::run_index_listings(state, serde_json::from_str(&job.payload)?).await,
+        indexing::INDEX_ORG_JOB => indexing::run_index_org(state, serde_json::from_str(&job.payload)?).await,
+        indexing::REBUILD_JOB => indexing::run_rebuild(state).await,
         other => Err(JobError::Permanent(format!("unknown job kind `{other}`"))),
     }
 }

@@ -8,7 +8,7 @@ mod retry;
 mod worker;
 
 pub use dispatch::JobError;
-pub use queue::{ClaimedJob, JobCounts, JobQueue, NewJob, counts};
+pub use queue::{ClaimedJob, JobCounts, JobQueue, NewJob, counts, status_by_key};
 pub use retry::backoff_delay;
 pub use worker::{run_until_idle, spawn_workers};
 

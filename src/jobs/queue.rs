@@ -265,3 +265,12 @@ pub fn counts(conn: &mut DbConnection) -> Result<JobCounts, AppError> {
     }
     Ok(counts)
 }
+
+/// The state of the job enqueued with a dedupe key (to wait for it from another process).
+pub fn status_by_key(conn: &mut DbConnection, dedupe_key: &str) -> Result<Option<(String, Option<String>)>, AppError> {
+    Ok(jobs::table
+        .filter(jobs::dedupe_key.eq(dedupe_key))
+        .select((jobs::status, jobs::last_error))
+        .first(conn)
+        .optional()?)
+}

@@ -8,20 +8,16 @@ use super::dispatch::{JobError, run_job};
 use super::queue::ClaimedJob;
 use crate::startup::AppState;
 
-const TIDY_EVERY: Duration = Duration::from_secs(600);
-
-/// Starts the configured number of workers and the housekeeping loop; they stop when
-/// `shutdown` turns true or its sender is dropped.
+/// Starts the configured number of workers; they stop when `shutdown` turns true or its
+/// sender is dropped.
 pub fn spawn_workers(state: web::Data<AppState>, shutdown: watch::Receiver<bool>) -> Vec<JoinHandle<()>> {
     let instance = uuid::Uuid::now_v7().simple().to_string();
-    let mut handles: Vec<JoinHandle<()>> = (0..state.settings.jobs.concurrency.max(1))
+    (0..state.settings.jobs.concurrency.max(1))
         .map(|n| {
             let worker_id = format!("{}-{}-{n}", std::process::id(), &instance[..12]);
             tokio::spawn(work_loop(state.clone(), worker_id, shutdown.clone()))
         })
-        .collect();
-    handles.push(tokio::spawn(tidy_loop(state, shutdown)));
-    handles
+        .collect()
 }
 
 async fn work_loop(state: web::Data<AppState>, worker_id: String, mut shutdown: watch::Receiver<bool>) {
@@ -78,24 +74,6 @@ async fn execute(state: &web::Data<AppState>, worker_id: &str, job: ClaimedJob) 
     if let Err(error) = recorded {
         // The lease runs out and another worker takes the job again.
         tracing::error!(worker = %worker_id, %error, "could not record a job's outcome");
-    }
-}
-
-async fn tidy_loop(state: web::Data<AppState>, mut shutdown: watch::Receiver<bool>) {
-    let mut ticks = tokio::time::interval(TIDY_EVERY);
-    loop {
-        tokio::select! {
-            _ = ticks.tick() => {}
-            changed = shutdown.changed() => if changed.is_err() || *shutdown.borrow() { break },
-        }
-        let queue = state.jobs.clone();
-        match state.db.run(move |conn| queue.tidy(conn)).await {
-            Ok((buried, deleted)) if buried + deleted > 0 => {
-                tracing::info!(buried, deleted, "tidied the job queue");
-            }
-            Ok(_) => {}
-            Err(error) => tracing::warn!(%error, "could not tidy the job queue"),
-        }
     }
 }
 

@@ -40,9 +40,20 @@ pub fn access(
     status: OrgStatus,
     member: Option<MemberRole>,
 ) -> Option<OrgAccess> {
+    access_to(caller, tenant_id, status.is_public(), member)
+}
+
+/// The same rule for anything an organization owns (its listings): members and the home
+/// province's officers see it privately; everyone sees it when it is public.
+pub fn access_to(
+    caller: Option<&Principal>,
+    tenant_id: &str,
+    public: bool,
+    member: Option<MemberRole>,
+) -> Option<OrgAccess> {
     let review = caller.and_then(|p| p.review_scope(tenant_id));
     let private = member.is_some() || review.is_some();
-    (private || status.is_public()).then_some(OrgAccess { private, member, review })
+    (private || public).then_some(OrgAccess { private, member, review })
 }
 
 #[cfg(test)]

@@ -197,6 +197,8 @@ pub fn apply_step(
         },
         now,
     )?;
+    // Suspension hides the organization's listings, reinstatement shows them again.
+    crate::search::indexing::enqueue_org(conn, &state.jobs, &record.row.id)?;
     if step.action.is_decision() {
         email_owners(state, conn, record, step, version + 1)?;
     }

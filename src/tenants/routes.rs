@@ -433,10 +433,15 @@ pub async fn revoke_role(
 pub struct TenantSettings {
     /// Fields whose change sends an approved organization back to review.
     pub org_review_fields: Vec<String>,
+    /// Listings of approved organizations are published without review.
+    pub auto_publish_listings: bool,
 }
 
 fn settings_of(tenant: &TenantRow) -> TenantSettings {
-    TenantSettings { org_review_fields: serde_json::from_str(&tenant.org_review_fields).unwrap_or_default() }
+    TenantSettings {
+        org_review_fields: serde_json::from_str(&tenant.org_review_fields).unwrap_or_default(),
+        auto_publish_listings: tenant.auto_publish_listings,
+    }
 }
 
 /// The province's review settings (its staff and platform admins).
@@ -463,6 +468,7 @@ pub struct TenantSettingsChange {
     /// website, year_founded, size_band, st_fields, strategic_tags, description_vi,
     /// description_en, host_institution, certificate, contact.
     pub org_review_fields: Option<Vec<String>>,
+    pub auto_publish_listings: Option<bool>,
 }
 
 /// Changes the province's review settings (its admins and platform admins).
@@ -510,6 +516,11 @@ pub async fn update_settings(
             store::find_active(conn, scope.tenant_id())?;
             if let Some(fields) = &fields {
                 store::set_org_review_fields(conn, &scope, fields, now)?;
+            }
+            if let Some(on) = body.auto_publish_listings {
+                store::set_auto_publish_listings(conn, &scope, on, now)?;
+            }
+            if fields.is_some() || body.auto_publish_listings.is_some() {
                 audit::record(
                     conn,
                     AuditEntry {
@@ -518,7 +529,10 @@ pub async fn update_settings(
                         entity_type: "tenant",
                         entity_id: scope.tenant_id(),
                         action: "settings",
-                        details: Some(serde_json::json!({ "org_review_fields": fields })),
+                        details: Some(serde_json::json!({
+                            "org_review_fields": fields,
+                            "auto_publish_listings": body.auto_publish_listings,
+                        })),
                         client_ip: ip.0.as_deref(),
                         ..Default::default()
                     },

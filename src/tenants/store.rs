@@ -24,6 +24,9 @@ pub struct TenantRow {
     /// Settings (JSON list): fields whose change sends an approved organization back to review.
     #[serde(skip)]
     pub org_review_fields: String,
+    /// Setting: listings of approved organizations are published without review.
+    #[serde(skip)]
+    pub auto_publish_listings: bool,
 }
 
 pub fn list(conn: &mut DbConnection, include_inactive: bool) -> Result<Vec<TenantRow>, AppError> {
@@ -85,6 +88,18 @@ pub fn set_org_review_fields(
 ) -> Result<(), AppError> {
     diesel::update(tenants::table.find(scope.tenant_id()))
         .set((tenants::org_review_fields.eq(serde_json::to_string(fields)?), tenants::updated_at.eq(now)))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn set_auto_publish_listings(
+    conn: &mut DbConnection,
+    scope: &TenantScope,
+    on: bool,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    diesel::update(tenants::table.find(scope.tenant_id()))
+        .set((tenants::auto_publish_listings.eq(on), tenants::updated_at.eq(now)))
         .execute(conn)?;
     Ok(())
 }

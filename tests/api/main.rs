@@ -10,6 +10,7 @@ mod bad_input;
 mod cli;
 mod crash;
 mod email_delivery;
+mod listings;
 mod operations;
 mod reference_data;
 mod registry;

@@ -1,6 +1,6 @@
 mod members;
 mod organizations;
-mod review;
+pub mod review;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 

@@ -218,8 +218,12 @@ pub async fn queue(
     let scope = principal.review_scope(&code).ok_or(AppError::NotFound)?;
     let params = params.0;
     let (page, per_page) = PageParams { page: params.page, per_page: params.per_page }.resolve()?;
-    if params.item_type.as_deref().is_some_and(|t| t != "org") {
-        return Err(AppError::Validation(vec![FieldError::one_of("type", &["org"])]));
+    match params.item_type.as_deref().unwrap_or("org") {
+        "org" => {}
+        "listing" => {
+            return crate::listings::routes::review::queue(state, scope, params.kind, params.q, page, per_page).await;
+        }
+        _ => return Err(AppError::Validation(vec![FieldError::one_of("type", &["org", "listing"])])),
     }
     let kind = match params.kind.as_deref().filter(|k| !k.is_empty()) {
         Some(raw) => Some(OrgKind::parse_field("kind", raw).map_err(|e| AppError::Validation(vec![e]))?),

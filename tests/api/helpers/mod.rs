@@ -3,6 +3,7 @@
 //! on PostgreSQL.
 
 pub mod database;
+pub mod listings;
 pub mod orgs;
 pub mod smtp;
 
@@ -45,6 +46,7 @@ pub struct TestApp {
     pub clock: Clock,
     pub data_dir: PathBuf,
     server: actix_web::dev::ServerHandle,
+    running: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
     // Dropped last: the database outlives the server that uses it.
     _database: TestDatabase,
     _dir: tempfile::TempDir,
@@ -92,17 +94,30 @@ pub async fn spawn_app_with(options: TestOptions) -> TestApp {
     let app = Application::build(settings, clock.clone()).await.expect("application starts");
     let address = format!("http://127.0.0.1:{}", app.port());
     let state = app.state();
+    let state_dir = state.settings.data_dir.clone();
     let server = app.server_handle();
-    tokio::spawn(app.run_until_stopped());
+    let running = Some(tokio::spawn(app.run_until_stopped()));
     TestApp {
         address,
         client: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client"),
         state,
         clock,
-        data_dir: dir.path().to_path_buf(),
+        data_dir: state_dir,
         server,
+        running,
         _database: database,
         _dir: dir,
+    }
+}
+
+impl TestApp {
+    /// Stops the server and its workers and waits until they let go of the database and
+    /// the search index.
+    pub async fn shutdown(mut self) {
+        self.server.stop(true).await;
+        if let Some(running) = self.running.take() {
+            let _ = running.await;
+        }
     }
 }
 
@@ -165,6 +180,7 @@ impl Reply {
     }
 }
 
+#[derive(Clone)]
 pub struct Session {
     pub user_id: String,
     pub email: String,

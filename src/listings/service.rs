@@ -1,0 +1,209 @@
+//! The listings' transactions: each lifecycle step with its audit record, its index update
+//! and its emails, in one database transaction.
+
+use std::collections::BTreeMap;
+
+use chrono::{Duration, NaiveDateTime};
+use serde_json::json;
+
+use super::emails::{self, ListingEmail, ListingEvent};
+use super::lifecycle::{ListingAction, ListingStatus, transition};
+use super::rules::{self, Listing, ListingInput};
+use super::store::{self, ListingRecord, TransitionRecord};
+use crate::audit::{self, AuditEntry};
+use crate::auth::Principal;
+use crate::db::DbConnection;
+use crate::error::{AppError, Text};
+use crate::i18n::Lang;
+use crate::registry::access::{OrgAccess, access_to};
+use crate::registry::rules::Context;
+use crate::search::indexing;
+use crate::startup::AppState;
+use crate::tenants;
+
+pub const ENTITY: &str = "listing";
+
+/// Loads a listing and what the caller may do with it; 404 when the caller may not know
+/// it exists.
+pub fn load(
+    conn: &mut DbConnection,
+    caller: Option<&Principal>,
+    id: &str,
+) -> Result<(ListingRecord, OrgAccess), AppError> {
+    let record = store::find(conn, id)?.ok_or(AppError::NotFound)?;
+    let member = match caller {
+        Some(principal) => crate::registry::store::member_role(conn, &record.row.org_id, &principal.user_id)?,
+        None => None,
+    };
+    let access = access_to(caller, &record.row.tenant_id, record.is_public(), member).ok_or(AppError::NotFound)?;
+    Ok((record, access))
+}
+
+pub fn validate(
+    state: &AppState,
+    conn: &mut DbConnection,
+    input: ListingInput,
+    home_tenant: &str,
+    now: NaiveDateTime,
+) -> Result<Listing, AppError> {
+    let active_tenants = crate::registry::service::rules_context_tenants(conn)?;
+    rules::validate(
+        input,
+        home_tenant,
+        &Context { taxonomy: &state.taxonomy, active_tenants: &active_tenants, today: now.date() },
+    )
+}
+
+/// When a listing published now expires: after the configured period, or at the end of
+/// the day its owners chose, whichever comes first.
+pub fn expiry(state: &AppState, listing: &Listing, now: NaiveDateTime) -> NaiveDateTime {
+    let by_period = now + Duration::days(state.settings.listings.validity_days.max(1));
+    match listing.valid_until.and_then(|d| d.and_hms_opt(23, 59, 59)) {
+        Some(chosen) if chosen < by_period => chosen,
+        _ => by_period,
+    }
+}
+
+pub struct Step<'a> {
+    pub action: ListingAction,
+    pub expected_version: Option<i32>,
+    /// `None` for the system (automatic publication, expiry).
+    pub actor: Option<&'a str>,
+    pub reason: Option<&'a str>,
+    pub field_comments: &'a BTreeMap<String, String>,
+    pub client_ip: Option<&'a str>,
+}
+
+/// One lifecycle step: version and transition checks, the conditional update, the audit
+/// record, the index update and the owners' emails. Returns the listing as it is after.
+pub fn apply_step(
+    state: &AppState,
+    conn: &mut DbConnection,
+    record: &ListingRecord,
+    step: &Step<'_>,
+    now: NaiveDateTime,
+) -> Result<ListingRecord, AppError> {
+    let from = record.status();
+    let version = record.row.version;
+    if let Some(expected) = step.expected_version
+        && expected != version
+    {
+        return Err(stale(from, version));
+    }
+    let to = transition(from, step.action).ok_or_else(|| not_allowed(from, step.action, version))?;
+    let comments = (!step.field_comments.is_empty()).then(|| json!(step.field_comments).to_string());
+    let expires_at = (to == ListingStatus::Published).then(|| {
+        let listing = record.to_listing();
+        match step.action {
+            // A renewal starts a new period from today and drops an earlier chosen end.
+            ListingAction::Renew => now + Duration::days(state.settings.listings.validity_days.max(1)),
+            _ => expiry(state, &listing, now),
+        }
+    });
+    let moved = store::transition(
+        conn,
+        &record.row.id,
+        &TransitionRecord {
+            from,
+            to,
+            expected_version: version,
+            reason: step.reason,
+            field_comments: comments.as_deref(),
+            expires_at,
+        },
+        now,
+    )?;
+    if !moved {
+        let current = store::find(conn, &record.row.id)?.ok_or(AppError::NotFound)?;
+        return Err(stale(current.status(), current.row.version));
+    }
+    if step.action == ListingAction::Renew {
+        store::clear_valid_until(conn, &record.row.id)?;
+    }
+    audit::record(
+        conn,
+        AuditEntry {
+            tenant_id: Some(&record.row.tenant_id),
+            actor_id: step.actor,
+            entity_type: ENTITY,
+            entity_id: &record.row.id,
+            action: step.action.as_str(),
+            from_state: Some(from.as_str()),
+            to_state: Some(to.as_str()),
+            reason: step.reason,
+            details: comments
+                .as_ref()
+                .map(|c| json!({ "field_comments": serde_json::from_str::<serde_json::Value>(c).unwrap_or_default() })),
+            client_ip: step.client_ip,
+        },
+        now,
+    )?;
+    indexing::enqueue_listing(conn, &state.jobs, &record.row.id)?;
+    let event = match step.action {
+        action if action.is_decision() => Some(ListingEvent::Decision(action)),
+        ListingAction::Expire => Some(ListingEvent::Expired),
+        _ => None,
+    };
+    if let Some(event) = event {
+        email_owners(state, conn, record, event, step.reason, step.field_comments, format!("v{}", version + 1))?;
+    }
+    store::find(conn, &record.row.id)?.ok_or(AppError::NotFound)
+}
+
+pub fn email_owners(
+    state: &AppState,
+    conn: &mut DbConnection,
+    record: &ListingRecord,
+    event: ListingEvent,
+    reason: Option<&str>,
+    field_comments: &BTreeMap<String, String>,
+    occurrence: String,
+) -> Result<(), AppError> {
+    let province = tenants::store::find(conn, &record.row.tenant_id)?
+        .map(|t| t.name_vi)
+        .unwrap_or_else(|| record.row.tenant_id.clone());
+    let comments: Vec<(String, String)> = field_comments.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+    for (user_id, email, name, language) in crate::registry::store::owners(conn, &record.row.org_id)? {
+        let message = emails::render(&ListingEmail {
+            lang: Lang::parse(&language).unwrap_or_default(),
+            to: &email,
+            to_name: &name,
+            user_id: &user_id,
+            listing_id: &record.row.id,
+            title: &record.row.title_vi,
+            province_name: &province,
+            event,
+            reason,
+            field_comments: &comments,
+            public_url: &state.settings.server.public_url,
+            occurrence: occurrence.clone(),
+        });
+        crate::email::enqueue(conn, &state.jobs, &message)?;
+    }
+    Ok(())
+}
+
+pub fn stale(current: ListingStatus, version: i32) -> AppError {
+    AppError::conflict_with(
+        Text::owned(
+            format!("Tin đã thay đổi (phiên bản hiện tại {version}, trạng thái {current}). Hãy tải lại rồi thử lại."),
+            format!("The listing has changed (current version {version}, state {current}). Reload and try again."),
+        ),
+        [("current_state", json!(current.as_str())), ("current_version", json!(version))],
+    )
+}
+
+pub fn not_allowed(current: ListingStatus, action: ListingAction, version: i32) -> AppError {
+    AppError::conflict_with(
+        Text::owned(
+            format!("Không thể thực hiện \"{action}\" khi tin đang ở trạng thái \"{current}\"."),
+            format!("\"{action}\" is not possible while the listing is \"{current}\"."),
+        ),
+        [("current_state", json!(current.as_str())), ("current_version", json!(version))],
+    )
+}
+
+/// Whether listings of this province are published without review.
+pub fn auto_publishes(conn: &mut DbConnection, tenant_id: &str) -> Result<bool, AppError> {
+    Ok(tenants::store::find(conn, tenant_id)?.is_some_and(|t| t.auto_publish_listings))
+}

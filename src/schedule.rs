@@ -1,0 +1,39 @@
+//! Work that runs on a timer in every instance: tidying the job queue, expiring listings.
+//! Each task is safe to run from several instances at once.
+
+use std::time::Duration;
+
+use actix_web::web;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use crate::startup::AppState;
+
+pub fn spawn(state: web::Data<AppState>, shutdown: watch::Receiver<bool>) -> JoinHandle<()> {
+    tokio::spawn(run(state, shutdown))
+}
+
+async fn run(state: web::Data<AppState>, mut shutdown: watch::Receiver<bool>) {
+    let every = Duration::from_secs(state.settings.jobs.schedule_interval_secs.max(1));
+    let mut ticks = tokio::time::interval(every);
+    loop {
+        tokio::select! {
+            _ = ticks.tick() => {}
+            changed = shutdown.changed() => if changed.is_err() || *shutdown.borrow() { break },
+        }
+        let queue = state.jobs.clone();
+        match state.db.run(move |conn| queue.tidy(conn)).await {
+            Ok((buried, deleted)) if buried + deleted > 0 => tracing::info!(buried, deleted, "tidied the job queue"),
+            Ok(_) => {}
+            Err(error) => tracing::warn!(%error, "could not tidy the job queue"),
+        }
+        match crate::listings::expiry::sweep(&state).await {
+            Ok(sweep) if sweep.expired + sweep.reminded > 0 => {
+                tracing::info!(expired = sweep.expired, reminded = sweep.reminded, "listing expiry");
+                state.jobs.wake();
+            }
+            Ok(_) => {}
+            Err(error) => tracing::warn!(%error, "listing expiry sweep failed"),
+        }
+    }
+}

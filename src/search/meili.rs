@@ -1,0 +1,313 @@
+//! Meilisearch, for deployments that run it beside several app instances.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use meilisearch_sdk::client::{Client, SwapIndexes};
+use meilisearch_sdk::search::{MatchingStrategies, Selectors};
+use meilisearch_sdk::settings::{MinWordSizeForTypos, Settings, TypoToleranceSettings};
+use meilisearch_sdk::task_info::TaskInfo;
+
+use super::{
+    Facet, FacetCount, Highlights, Hit, ListingDoc, Rebuild, SearchEngine, SearchError, SearchQuery, SearchResults,
+    Sort, Strategy,
+};
+use crate::email::escape_html;
+
+const HIGHLIGHT_START: &str = "\u{E000}";
+const HIGHLIGHT_END: &str = "\u{E001}";
+const TASK_TIMEOUT: Duration = Duration::from_secs(120);
+
+fn engine_error(error: impl std::fmt::Display) -> SearchError {
+    SearchError::Engine(format!("meilisearch: {error}"))
+}
+
+pub struct MeiliEngine {
+    client: Client,
+    index: String,
+}
+
+impl MeiliEngine {
+    pub async fn connect(url: &str, key: &str, index: &str) -> Result<MeiliEngine, SearchError> {
+        let key = (!key.is_empty()).then_some(key);
+        let client = Client::new(url, key).map_err(engine_error)?;
+        let engine = MeiliEngine { client, index: index.to_owned() };
+        engine.configure(index).await?;
+        Ok(engine)
+    }
+
+    async fn wait(&self, task: TaskInfo) -> Result<(), SearchError> {
+        let task = task
+            .wait_for_completion(&self.client, Some(Duration::from_millis(20)), Some(TASK_TIMEOUT))
+            .await
+            .map_err(engine_error)?;
+        if task.is_failure() {
+            return Err(engine_error(format!("{:?}", task.unwrap_failure())));
+        }
+        Ok(())
+    }
+
+    /// Searchable, filterable and sortable attributes, and one typo from 4 letters on as in
+    /// the embedded engine.
+    async fn configure(&self, uid: &str) -> Result<(), SearchError> {
+        let settings = Settings::new()
+            .with_searchable_attributes(["title_vi", "summary", "keywords", "title_en", "description"])
+            .with_filterable_attributes([
+                "kind",
+                "org_id",
+                "province",
+                "st_fields",
+                "tags",
+                "modes",
+                "trl",
+                "price_vnd",
+                "budget_min_vnd",
+                "budget_max_vnd",
+            ])
+            .with_sortable_attributes(["published_at"])
+            .with_typo_tolerance(TypoToleranceSettings {
+                enabled: Some(true),
+                min_word_size_for_typos: Some(MinWordSizeForTypos { one_typo: Some(4), two_typos: Some(12) }),
+                ..Default::default()
+            });
+        let task = self.client.index(uid).set_settings(&settings).await.map_err(engine_error)?;
+        self.wait(task).await
+    }
+}
+
+fn quoted(value: &str) -> String {
+    format!("\"{}\"", value.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+fn filter_expression(query: &SearchQuery) -> String {
+    let filters = &query.filters;
+    let mut parts = Vec::new();
+    for (attribute, value) in [
+        ("kind", &filters.kind),
+        ("province", &filters.province),
+        ("st_fields", &filters.st_field),
+        ("tags", &filters.tag),
+        ("modes", &filters.mode),
+    ] {
+        if let Some(value) = value {
+            parts.push(format!("{attribute} = {}", quoted(value)));
+        }
+    }
+    if let Some(min) = filters.trl_min {
+        parts.push(format!("trl >= {min}"));
+    }
+    if let Some(max) = filters.trl_max {
+        parts.push(format!("trl <= {max}"));
+    }
+    if filters.price_min.is_some() || filters.price_max.is_some() {
+        let mut offer = vec!["kind = \"offer\"".to_owned()];
+        let mut need = vec!["kind = \"need\"".to_owned()];
+        if let Some(min) = filters.price_min {
+            offer.push(format!("price_vnd >= {min}"));
+            need.push(format!("budget_max_vnd >= {min}"));
+        }
+        if let Some(max) = filters.price_max {
+            offer.push(format!("price_vnd <= {max}"));
+            need.push(format!("budget_min_vnd <= {max}"));
+        }
+        parts.push(format!("(({}) OR ({}))", offer.join(" AND "), need.join(" AND ")));
+    }
+    if let Some(org) = &filters.exclude_org {
+        parts.push(format!("org_id != {}", quoted(org)));
+    }
+    parts.join(" AND ")
+}
+
+fn facet_attribute(facet: Facet) -> &'static str {
+    match facet {
+        Facet::Kind => "kind",
+        Facet::Province => "province",
+        Facet::StField => "st_fields",
+        Facet::Tag => "tags",
+        Facet::Mode => "modes",
+        Facet::Trl => "trl",
+    }
+}
+
+/// Meilisearch does not escape the text around its highlight tags: escape it here, then
+/// put the tags in.
+fn highlighted(formatted: Option<&serde_json::Map<String, serde_json::Value>>, field: &str) -> Option<String> {
+    let text = formatted?.get(field)?.as_str()?;
+    text.contains(HIGHLIGHT_START)
+        .then(|| escape_html(text).replace(HIGHLIGHT_START, "<b>").replace(HIGHLIGHT_END, "</b>"))
+}
+
+#[async_trait]
+impl SearchEngine for MeiliEngine {
+    fn name(&self) -> &'static str {
+        "meilisearch"
+    }
+
+    async fn upsert(&self, docs: Vec<ListingDoc>) -> Result<(), SearchError> {
+        if docs.is_empty() {
+            return Ok(());
+        }
+        let task = self.client.index(&self.index).add_or_replace(&docs, Some("id")).await.map_err(engine_error)?;
+        self.wait(task).await
+    }
+
+    async fn remove(&self, ids: Vec<String>) -> Result<(), SearchError> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let task = self.client.index(&self.index).delete_documents(&ids).await.map_err(engine_error)?;
+        self.wait(task).await
+    }
+
+    async fn search(&self, query: SearchQuery) -> Result<SearchResults, SearchError> {
+        let index = self.client.index(&self.index);
+        let text: String = query.text.clone().unwrap_or_default().chars().take(500).collect();
+        let filter = filter_expression(&query);
+        let facets: Vec<&str> = query.facets.iter().map(|f| facet_attribute(*f)).collect();
+        let sort = ["published_at:desc"];
+        let highlight = ["title_vi", "summary"];
+        let strategies: &[MatchingStrategies] = match query.strategy {
+            Strategy::AllWords => &[MatchingStrategies::ALL, MatchingStrategies::LAST],
+            Strategy::AnyWords => &[MatchingStrategies::LAST],
+        };
+        let mut last = None;
+        for strategy in strategies {
+            let mut search = index.search();
+            search
+                .with_query(&text)
+                .with_offset(query.offset)
+                .with_limit(query.limit.max(1))
+                .with_matching_strategy(strategy.clone())
+                .with_show_ranking_score(true);
+            if !filter.is_empty() {
+                search.with_filter(&filter);
+            }
+            if !facets.is_empty() {
+                search.with_facets(Selectors::Some(&facets));
+            }
+            if query.sort == Sort::Newest {
+                search.with_sort(&sort);
+            }
+            if query.highlight {
+                search
+                    .with_attributes_to_highlight(Selectors::Some(&highlight))
+                    .with_highlight_pre_tag(HIGHLIGHT_START)
+                    .with_highlight_post_tag(HIGHLIGHT_END);
+            }
+            let results = search.execute::<ListingDoc>().await.map_err(engine_error)?;
+            let total = results.estimated_total_hits.or(results.total_hits).unwrap_or(results.hits.len());
+            let found = total > 0;
+            last = Some((results, total));
+            if found {
+                break;
+            }
+        }
+        let Some((results, total)) = last else {
+            return Ok(SearchResults::default());
+        };
+        let hits = results
+            .hits
+            .iter()
+            .map(|hit| Hit {
+                id: hit.result.id.clone(),
+                score: hit.ranking_score.unwrap_or(0.0) as f32,
+                highlights: query.highlight.then(|| Highlights {
+                    title: highlighted(hit.formatted_result.as_ref(), "title_vi"),
+                    summary: highlighted(hit.formatted_result.as_ref(), "summary"),
+                }),
+            })
+            .collect();
+        let mut facet_counts = BTreeMap::new();
+        if let Some(distribution) = &results.facet_distribution {
+            for facet in &query.facets {
+                let mut counts: Vec<FacetCount> = distribution
+                    .get(facet_attribute(*facet))
+                    .map(|values| {
+                        values
+                            .iter()
+                            .map(|(value, count)| FacetCount { value: value.clone(), count: *count as u64 })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                counts.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+                facet_counts.insert(facet.name().to_owned(), counts);
+            }
+        }
+        Ok(SearchResults { total: total as u64, hits, facets: facet_counts })
+    }
+
+    async fn count(&self) -> Result<u64, SearchError> {
+        let stats = self.client.index(&self.index).get_stats().await.map_err(engine_error)?;
+        Ok(stats.number_of_documents as u64)
+    }
+
+    async fn start_rebuild(&self) -> Result<Box<dyn Rebuild>, SearchError> {
+        let staging = format!("{}_rebuild_{}", self.index, uuid::Uuid::now_v7().simple());
+        self.configure(&staging).await?;
+        Ok(Box::new(MeiliRebuild {
+            engine: MeiliEngine { client: self.client.clone(), index: self.index.clone() },
+            staging,
+        }))
+    }
+}
+
+/// Fills a staging index, then swaps it with the live one and drops the old documents.
+struct MeiliRebuild {
+    engine: MeiliEngine,
+    staging: String,
+}
+
+#[async_trait]
+impl Rebuild for MeiliRebuild {
+    async fn add(&mut self, docs: Vec<ListingDoc>) -> Result<(), SearchError> {
+        if docs.is_empty() {
+            return Ok(());
+        }
+        let task =
+            self.engine.client.index(&self.staging).add_or_replace(&docs, Some("id")).await.map_err(engine_error)?;
+        self.engine.wait(task).await
+    }
+
+    async fn finish(self: Box<Self>) -> Result<(), SearchError> {
+        let swap = SwapIndexes { indexes: (self.engine.index.clone(), self.staging.clone()), rename: None };
+        let task = self.engine.client.swap_indexes([&swap]).await.map_err(engine_error)?;
+        self.engine.wait(task).await?;
+        let task = self.engine.client.index(&self.staging).delete().await.map_err(engine_error)?;
+        self.engine.wait(task).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::Filters;
+
+    #[test]
+    fn filters_are_quoted() {
+        let query = SearchQuery {
+            filters: Filters {
+                kind: Some("need".into()),
+                st_field: Some("4\" OR kind = \"x".into()),
+                trl_min: Some(3),
+                price_max: Some(100),
+                exclude_org: Some("o1".into()),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        assert_eq!(
+            filter_expression(&query),
+            "kind = \"need\" AND st_fields = \"4\\\" OR kind = \\\"x\" AND trl >= 3 AND \
+((kind = \"offer\" AND price_vnd <= 100) OR (kind = \"need\" AND budget_min_vnd <= 100)) AND org_id != \"o1\""
+        );
+    }
+
+    #[test]
+    fn highlights_are_escaped() {
+        let mut formatted = serde_json::Map::new();
+        formatted.insert("title_vi".into(), serde_json::json!("<i>xử lý</i> \u{E000}nước\u{E001} thải"));
+        assert_eq!(highlighted(Some(&formatted), "title_vi").unwrap(), "&lt;i&gt;xử lý&lt;/i&gt; <b>nước</b> thải");
+        assert_eq!(highlighted(Some(&formatted), "summary"), None);
+    }
+}

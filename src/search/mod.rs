@@ -1,0 +1,212 @@
+//! Full-text search over published listings. One trait, two engines: an embedded tantivy
+//! index on disk (the default) and Meilisearch. The database stays the source of truth;
+//! the index is a projection kept up to date by jobs and rebuilt by `techbridge reindex`.
+
+pub mod documents;
+pub mod indexing;
+pub mod meili;
+pub mod tantivy;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+
+use crate::config::{SearchEngineKind, SearchSettings};
+
+/// What the index knows of one published listing.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ListingDoc {
+    pub id: String,
+    pub kind: String,
+    pub org_id: String,
+    /// Location province code.
+    pub province: String,
+    pub title_vi: String,
+    pub title_en: String,
+    pub summary: String,
+    pub keywords: Vec<String>,
+    pub description: String,
+    /// Field codes with every ancestor code, so that filtering by a parent matches children.
+    pub st_fields: Vec<String>,
+    pub tags: Vec<String>,
+    pub modes: Vec<String>,
+    pub trl: Option<u64>,
+    pub price_vnd: Option<i64>,
+    pub budget_min_vnd: Option<i64>,
+    pub budget_max_vnd: Option<i64>,
+    /// Seconds since the epoch.
+    pub published_at: i64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filters {
+    pub kind: Option<String>,
+    pub province: Option<String>,
+    pub st_field: Option<String>,
+    pub tag: Option<String>,
+    pub mode: Option<String>,
+    pub trl_min: Option<u64>,
+    pub trl_max: Option<u64>,
+    /// Offers priced in the range, needs whose budget overlaps it.
+    pub price_min: Option<i64>,
+    pub price_max: Option<i64>,
+    pub exclude_org: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Sort {
+    #[default]
+    Relevance,
+    Newest,
+}
+
+/// How the words of a query combine.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Strategy {
+    /// Marketplace search: every word must match (with or without diacritics); when
+    /// nothing does, words of 4+ letters may have one typo; then any word may match.
+    #[default]
+    AllWords,
+    /// Candidate retrieval for matching: any word may match, best first.
+    AnyWords,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Facet {
+    Kind,
+    Province,
+    StField,
+    Tag,
+    Mode,
+    Trl,
+}
+
+impl Facet {
+    pub const ALL: [Facet; 6] = [Facet::Kind, Facet::Province, Facet::StField, Facet::Tag, Facet::Mode, Facet::Trl];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Facet::Kind => "kind",
+            Facet::Province => "province",
+            Facet::StField => "st_field",
+            Facet::Tag => "tag",
+            Facet::Mode => "transfer_mode",
+            Facet::Trl => "trl",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Facet> {
+        Self::ALL.into_iter().find(|f| f.name() == name)
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct SearchQuery {
+    pub text: Option<String>,
+    pub filters: Filters,
+    pub sort: Sort,
+    pub offset: usize,
+    pub limit: usize,
+    pub facets: Vec<Facet>,
+    pub highlight: bool,
+    pub strategy: Strategy,
+}
+
+#[derive(Debug, Clone, Default, Serialize, PartialEq, utoipa::ToSchema)]
+pub struct Highlights {
+    /// HTML: the text escaped, matched words in `<b>`.
+    pub title: Option<String>,
+    pub summary: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Hit {
+    pub id: String,
+    pub score: f32,
+    pub highlights: Option<Highlights>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
+pub struct FacetCount {
+    pub value: String,
+    pub count: u64,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct SearchResults {
+    pub total: u64,
+    pub hits: Vec<Hit>,
+    pub facets: BTreeMap<String, Vec<FacetCount>>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    #[error("the search index is held by another process (is a server running?)")]
+    Locked,
+    #[error("search engine: {0}")]
+    Engine(String),
+}
+
+impl From<SearchError> for crate::error::AppError {
+    fn from(error: SearchError) -> Self {
+        crate::error::AppError::Unavailable(error.to_string())
+    }
+}
+
+/// A full rebuild in progress: documents go into a fresh index that replaces the live one
+/// only when `finish` is called, so searches keep working meanwhile.
+#[async_trait]
+pub trait Rebuild: Send {
+    async fn add(&mut self, docs: Vec<ListingDoc>) -> Result<(), SearchError>;
+    async fn finish(self: Box<Self>) -> Result<(), SearchError>;
+}
+
+#[async_trait]
+pub trait SearchEngine: Send + Sync {
+    fn name(&self) -> &'static str;
+    async fn upsert(&self, docs: Vec<ListingDoc>) -> Result<(), SearchError>;
+    async fn remove(&self, ids: Vec<String>) -> Result<(), SearchError>;
+    async fn search(&self, query: SearchQuery) -> Result<SearchResults, SearchError>;
+    async fn count(&self) -> Result<u64, SearchError>;
+    async fn start_rebuild(&self) -> Result<Box<dyn Rebuild>, SearchError>;
+}
+
+/// Opens the configured engine.
+pub async fn open(settings: &SearchSettings, data_dir: &std::path::Path) -> Result<Arc<dyn SearchEngine>, SearchError> {
+    match settings.engine {
+        SearchEngineKind::Tantivy => {
+            let root = if settings.index_dir.trim().is_empty() {
+                data_dir.join("search")
+            } else {
+                std::path::PathBuf::from(&settings.index_dir)
+            };
+            let engine = tantivy::TantivyEngine::open(root, settings.writer_memory_mb).await?;
+            Ok(Arc::new(engine))
+        }
+        SearchEngineKind::Meilisearch => {
+            let engine =
+                meili::MeiliEngine::connect(&settings.meili_url, &settings.meili_key, &settings.meili_index).await?;
+            Ok(Arc::new(engine))
+        }
+    }
+}
+
+/// Every prefix of a field code that is itself a code: "40501" → ["4", "405", "40501"].
+pub fn with_ancestors(code: &str) -> Vec<String> {
+    // Codes extend their parent's digits: 1 digit, then 3, 5, 7.
+    [1, 3, 5, 7].iter().filter(|&&n| n < code.len()).map(|&n| code[..n].to_owned()).chain([code.to_owned()]).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ancestors_of_field_codes() {
+        assert_eq!(with_ancestors("4"), vec!["4"]);
+        assert_eq!(with_ancestors("405"), vec!["4", "405"]);
+        assert_eq!(with_ancestors("4050101"), vec!["4", "405", "40501", "4050101"]);
+    }
+}

@@ -1,0 +1,334 @@
+//! The embedded engine: a tantivy index in a folder under the data directory. The folder
+//! in use is named in `CURRENT`; a rebuild fills a new folder and then switches to it.
+
+pub mod query;
+pub mod schema;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, RwLock};
+
+use async_trait::async_trait;
+use tantivy::aggregation::agg_req::Aggregations;
+use tantivy::aggregation::{AggContextParams, AggregationCollector, AggregationLimitsGuard};
+use tantivy::collector::{Count, TopDocs};
+use tantivy::directory::MmapDirectory;
+use tantivy::query::Query;
+use tantivy::schema::Value;
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Searcher, TantivyDocument, Term};
+
+use self::schema::Fields;
+use super::{
+    FacetCount, Highlights, Hit, ListingDoc, Rebuild, SearchEngine, SearchError, SearchQuery, SearchResults, Sort,
+};
+
+const CURRENT: &str = "CURRENT";
+
+fn engine_error(error: impl std::fmt::Display) -> SearchError {
+    SearchError::Engine(error.to_string())
+}
+
+/// One open index: its reader for searches and its writer for changes.
+struct Live {
+    index: Index,
+    reader: IndexReader,
+    writer: Mutex<IndexWriter<TantivyDocument>>,
+    fields: Fields,
+    folder: PathBuf,
+}
+
+impl Live {
+    fn open(folder: &Path, writer_memory: usize, create: bool) -> Result<Live, SearchError> {
+        let index = if create {
+            std::fs::create_dir_all(folder).map_err(engine_error)?;
+            Index::create_in_dir(folder, schema::build().0).map_err(engine_error)?
+        } else {
+            let directory = MmapDirectory::open(folder).map_err(engine_error)?;
+            Index::open(directory).map_err(engine_error)?
+        };
+        schema::register_analyzers(&index);
+        let fields = schema::fields_of(&index.schema()).map_err(engine_error)?;
+        let writer = index.writer(writer_memory).map_err(|error| match error {
+            tantivy::TantivyError::LockFailure(..) => SearchError::Locked,
+            other => engine_error(other),
+        })?;
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into().map_err(engine_error)?;
+        Ok(Live { index, reader, writer: Mutex::new(writer), fields, folder: folder.to_path_buf() })
+    }
+
+    fn apply(&self, docs: &[ListingDoc], removed: &[String]) -> Result<(), SearchError> {
+        let mut writer = self.writer.lock().map_err(|_| engine_error("index writer poisoned"))?;
+        for id in removed.iter().chain(docs.iter().map(|d| &d.id)) {
+            writer.delete_term(Term::from_field_text(self.fields.id, id));
+        }
+        for doc in docs {
+            writer.add_document(schema::document(&self.fields, doc)).map_err(engine_error)?;
+        }
+        writer.commit().map_err(engine_error)?;
+        drop(writer);
+        self.reader.reload().map_err(engine_error)
+    }
+}
+
+pub struct TantivyEngine {
+    root: PathBuf,
+    writer_memory: usize,
+    live: Arc<RwLock<Arc<Live>>>,
+}
+
+impl TantivyEngine {
+    /// Opens the index named in `<root>/CURRENT`, or creates an empty one.
+    pub async fn open(root: PathBuf, writer_memory_mb: usize) -> Result<TantivyEngine, SearchError> {
+        let writer_memory = writer_memory_mb.max(15) * 1_000_000;
+        tokio::task::spawn_blocking(move || {
+            std::fs::create_dir_all(&root).map_err(engine_error)?;
+            let live = match std::fs::read_to_string(root.join(CURRENT)) {
+                Ok(name) if root.join(name.trim()).join("meta.json").exists() => {
+                    Live::open(&root.join(name.trim()), writer_memory, false)?
+                }
+                _ => {
+                    let name = new_folder_name();
+                    let live = Live::open(&root.join(&name), writer_memory, true)?;
+                    write_current(&root, &name)?;
+                    live
+                }
+            };
+            Ok(TantivyEngine { root, writer_memory, live: Arc::new(RwLock::new(Arc::new(live))) })
+        })
+        .await
+        .map_err(engine_error)?
+    }
+
+    fn live(&self) -> Result<Arc<Live>, SearchError> {
+        self.live.read().map(|live| live.clone()).map_err(|_| engine_error("index handle poisoned"))
+    }
+}
+
+fn new_folder_name() -> String {
+    format!("listings-{}", uuid::Uuid::now_v7().simple())
+}
+
+/// Names the folder in use; written to a temporary file first so that a crash leaves
+/// either the old name or the new one.
+fn write_current(root: &Path, name: &str) -> Result<(), SearchError> {
+    let partial = root.join(format!("{CURRENT}.partial"));
+    std::fs::write(&partial, name).map_err(engine_error)?;
+    std::fs::rename(&partial, root.join(CURRENT)).map_err(engine_error)
+}
+
+#[async_trait]
+impl SearchEngine for TantivyEngine {
+    fn name(&self) -> &'static str {
+        "tantivy"
+    }
+
+    async fn upsert(&self, docs: Vec<ListingDoc>) -> Result<(), SearchError> {
+        let live = self.live()?;
+        tokio::task::spawn_blocking(move || live.apply(&docs, &[])).await.map_err(engine_error)?
+    }
+
+    async fn remove(&self, ids: Vec<String>) -> Result<(), SearchError> {
+        let live = self.live()?;
+        tokio::task::spawn_blocking(move || live.apply(&[], &ids)).await.map_err(engine_error)?
+    }
+
+    async fn search(&self, query: SearchQuery) -> Result<SearchResults, SearchError> {
+        let live = self.live()?;
+        tokio::task::spawn_blocking(move || search(&live, &query)).await.map_err(engine_error)?
+    }
+
+    async fn count(&self) -> Result<u64, SearchError> {
+        Ok(self.live()?.reader.searcher().num_docs())
+    }
+
+    async fn start_rebuild(&self) -> Result<Box<dyn Rebuild>, SearchError> {
+        let name = new_folder_name();
+        let folder = self.root.join(&name);
+        let memory = self.writer_memory.max(100_000_000);
+        let fresh =
+            tokio::task::spawn_blocking(move || Live::open(&folder, memory, true)).await.map_err(engine_error)??;
+        Ok(Box::new(TantivyRebuild { live: self.live.clone(), root: self.root.clone(), fresh: Arc::new(fresh), name }))
+    }
+}
+
+/// A rebuild writes into its own folder; `finish` makes it the live index and deletes
+/// the old folder.
+struct TantivyRebuild {
+    live: Arc<RwLock<Arc<Live>>>,
+    root: PathBuf,
+    fresh: Arc<Live>,
+    name: String,
+}
+
+#[async_trait]
+impl Rebuild for TantivyRebuild {
+    async fn add(&mut self, docs: Vec<ListingDoc>) -> Result<(), SearchError> {
+        let fresh = self.fresh.clone();
+        tokio::task::spawn_blocking(move || {
+            let writer = fresh.writer.lock().map_err(|_| engine_error("index writer poisoned"))?;
+            for doc in &docs {
+                writer.add_document(schema::document(&fresh.fields, doc)).map_err(engine_error)?;
+            }
+            Ok(())
+        })
+        .await
+        .map_err(engine_error)?
+    }
+
+    async fn finish(self: Box<Self>) -> Result<(), SearchError> {
+        let TantivyRebuild { live, root, fresh, name } = *self;
+        tokio::task::spawn_blocking(move || {
+            {
+                let mut writer = fresh.writer.lock().map_err(|_| engine_error("index writer poisoned"))?;
+                writer.commit().map_err(engine_error)?;
+            }
+            fresh.reader.reload().map_err(engine_error)?;
+            write_current(&root, &name)?;
+            let old = {
+                let mut current = live.write().map_err(|_| engine_error("index handle poisoned"))?;
+                std::mem::replace(&mut *current, fresh)
+            };
+            let old_folder = old.folder.clone();
+            drop(old);
+            // Searches still holding the old index keep their memory maps; on Unix the
+            // files stay readable until then.
+            if let Err(error) = std::fs::remove_dir_all(&old_folder) {
+                tracing::warn!(folder = %old_folder.display(), %error, "could not delete the previous index");
+            }
+            remove_strays(&root, &name);
+            Ok(())
+        })
+        .await
+        .map_err(engine_error)?
+    }
+}
+
+/// Deletes index folders left by interrupted rebuilds.
+fn remove_strays(root: &Path, keep: &str) {
+    let Ok(entries) = std::fs::read_dir(root) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with("listings-") && name != keep && entry.path().is_dir() {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+fn search(live: &Live, request: &SearchQuery) -> Result<SearchResults, SearchError> {
+    let searcher = live.reader.searcher();
+    let words = request.text.as_deref().map(query::words).unwrap_or_default();
+    let limit = request.limit.max(1);
+    let mut last = None;
+    for (all_words, typos) in query::passes(request.strategy, &words) {
+        let query = query::full_query(&live.fields, &words, &request.filters, all_words, typos);
+        let (addresses, total) = top(&searcher, &*query, request, limit)?;
+        let found = total > 0;
+        last = Some((query, addresses, total));
+        if found {
+            break;
+        }
+    }
+    let Some((query, addresses, total)) = last else {
+        return Ok(SearchResults::default());
+    };
+    let facets =
+        if request.facets.is_empty() { BTreeMap::new() } else { facets(live, &searcher, &*query, &request.facets)? };
+    let generators = if request.highlight && !words.is_empty() {
+        Some((
+            SnippetGenerator::create(&searcher, &*query, live.fields.title_folded).map_err(engine_error)?,
+            SnippetGenerator::create(&searcher, &*query, live.fields.summary_folded).map_err(engine_error)?,
+        ))
+    } else {
+        None
+    };
+    let mut hits = Vec::with_capacity(addresses.len());
+    for (score, address) in addresses {
+        let doc: TantivyDocument = searcher.doc(address).map_err(engine_error)?;
+        let id = doc.get_first(live.fields.id).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
+        let highlights = generators.as_ref().map(|(title, summary)| highlight(title, summary, &doc));
+        hits.push(Hit { id, score, highlights });
+    }
+    Ok(SearchResults { total, hits, facets })
+}
+
+fn top(
+    searcher: &Searcher,
+    query: &dyn Query,
+    request: &SearchQuery,
+    limit: usize,
+) -> Result<(Vec<(f32, DocAddress)>, u64), SearchError> {
+    let collector = TopDocs::with_limit(limit).and_offset(request.offset);
+    match request.sort {
+        Sort::Relevance => {
+            let (docs, count) = searcher.search(query, &(collector.order_by_score(), Count)).map_err(engine_error)?;
+            Ok((docs, count as u64))
+        }
+        Sort::Newest => {
+            let (docs, count) = searcher
+                .search(query, &(collector.order_by_fast_field::<i64>("published_at", Order::Desc), Count))
+                .map_err(engine_error)?;
+            Ok((docs.into_iter().map(|(_, address)| (0.0, address)).collect(), count as u64))
+        }
+    }
+}
+
+fn highlight(title: &SnippetGenerator, summary: &SnippetGenerator, doc: &TantivyDocument) -> Highlights {
+    let mut title_snippet = title.snippet_from_doc(doc);
+    title_snippet.set_snippet_prefix_postfix("<b>", "</b>");
+    let mut summary_snippet = summary.snippet_from_doc(doc);
+    summary_snippet.set_snippet_prefix_postfix("<b>", "</b>");
+    Highlights {
+        title: (!title_snippet.is_empty()).then(|| title_snippet.to_html()),
+        summary: (!summary_snippet.is_empty()).then(|| summary_snippet.to_html()),
+    }
+}
+
+fn facets(
+    live: &Live,
+    searcher: &Searcher,
+    query: &dyn Query,
+    wanted: &[super::Facet],
+) -> Result<BTreeMap<String, Vec<FacetCount>>, SearchError> {
+    let mut request = serde_json::Map::new();
+    for facet in wanted {
+        let field = match facet {
+            super::Facet::Kind => "kind",
+            super::Facet::Province => "province",
+            super::Facet::StField => "st_field",
+            super::Facet::Tag => "tag",
+            super::Facet::Mode => "transfer_mode",
+            super::Facet::Trl => "trl",
+        };
+        request.insert(facet.name().to_owned(), serde_json::json!({ "terms": { "field": field, "size": 100 } }));
+    }
+    let aggregations: Aggregations =
+        serde_json::from_value(serde_json::Value::Object(request)).map_err(engine_error)?;
+    let collector = AggregationCollector::from_aggs(
+        aggregations,
+        AggContextParams::new(AggregationLimitsGuard::default(), live.index.tokenizers().clone()),
+    );
+    let results = searcher.search(query, &collector).map_err(engine_error)?;
+    let results = serde_json::to_value(results).map_err(engine_error)?;
+    let mut out = BTreeMap::new();
+    for facet in wanted {
+        let buckets = results[facet.name()]["buckets"].as_array().cloned().unwrap_or_default();
+        let counts = buckets
+            .iter()
+            .filter_map(|bucket| {
+                let value = match &bucket["key"] {
+                    serde_json::Value::String(s) => s.clone(),
+                    serde_json::Value::Number(n) => {
+                        n.as_f64().map(|f| format!("{f:.0}")).unwrap_or_else(|| n.to_string())
+                    }
+                    _ => return None,
+                };
+                Some(FacetCount { value, count: bucket["doc_count"].as_u64().unwrap_or(0) })
+            })
+            .collect();
+        out.insert(facet.name().to_owned(), counts);
+    }
+    Ok(out)
+}
