@@ -14,5 +14,6 @@ mod listings;
 mod operations;
 mod reference_data;
 mod registry;
+mod search_contract;
 mod sessions;
 mod tenants;
