@@ -38,6 +38,17 @@ pub enum Command {
     /// Rebuild the search index from the database. Searches keep working meanwhile; with a
     /// server running, the server does the work.
     Reindex,
+    /// Add realistic, deterministic demonstration data: approved organizations across the
+    /// provinces and published offers and needs, then rebuild the search index.
+    SeedDemo {
+        #[arg(long, default_value_t = 200)]
+        orgs: usize,
+        #[arg(long, default_value_t = 2000)]
+        listings: usize,
+        /// The same seed always gives the same data.
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+    },
 }
 
 pub fn run(cli: Cli) -> ExitCode {
@@ -61,6 +72,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Migrate => migrate(settings),
         Command::CreateAdmin { email, password_stdin } => create_admin(settings, &email, password_stdin),
         Command::Reindex => runtime.block_on(reindex(settings)),
+        Command::SeedDemo { orgs, listings, seed } => runtime.block_on(seed_demo(settings, orgs, listings, seed)),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -193,4 +205,101 @@ pub async fn rebuild_index(
         }
         Err(error) => Err(error.to_string()),
     }
+}
+
+/// A progress bar on a terminal, a line per tenth otherwise.
+struct Progress {
+    bar: indicatif::ProgressBar,
+    terminal: bool,
+    label: &'static str,
+    total: u64,
+    reported: u64,
+}
+
+impl Progress {
+    fn new(label: &'static str, total: u64) -> Progress {
+        use std::io::IsTerminal;
+        let terminal = std::io::stderr().is_terminal();
+        let bar = if terminal { indicatif::ProgressBar::new(total) } else { indicatif::ProgressBar::hidden() };
+        if let Ok(style) = indicatif::ProgressStyle::with_template("{msg:12} [{bar:40}] {pos}/{len} ({eta})") {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        bar.set_message(label);
+        Progress { bar, terminal, label, total, reported: 0 }
+    }
+
+    fn advance(&mut self, by: u64) {
+        self.bar.inc(by);
+        let position = self.bar.position();
+        if !self.terminal && self.total > 0 && (position * 10 / self.total > self.reported || position == self.total) {
+            self.reported = position * 10 / self.total;
+            eprintln!("{}: {position}/{}", self.label, self.total);
+        }
+    }
+
+    fn finish(self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+async fn seed_demo(settings: Settings, orgs: usize, listings: usize, seed: u64) -> Result<(), String> {
+    let started = std::time::Instant::now();
+    let db = open_database(&settings).map_err(|e| e.to_string())?;
+    let provinces: Vec<(String, String)> = db
+        .run(|conn| crate::tenants::store::list(conn, false))
+        .await
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .map(|t| (t.id, t.name_vi))
+        .collect();
+    let now = Clock::system().now();
+    let data = crate::demo::generate(orgs, listings, seed, &provinces, now);
+    let passwords = crate::auth::password::PasswordHasher::new(&settings.auth)?;
+    let hash = passwords.hash(crate::demo::DEMO_PASSWORD).map_err(|e| e.to_string())?;
+    let Some(owner) = db
+        .write(move |conn| crate::demo::store::create_demo_user(conn, &hash, now))
+        .await
+        .map_err(|e| e.to_string())?
+    else {
+        println!("demonstration data is already present (account {}); nothing added", crate::demo::DEMO_EMAIL);
+        return Ok(());
+    };
+    let orgs = std::sync::Arc::new(data.orgs);
+    let mut progress = Progress::new("organizations", orgs.len() as u64);
+    for start in (0..orgs.len()).step_by(2000) {
+        let (all, owner) = (orgs.clone(), owner.clone());
+        let end = (start + 2000).min(orgs.len());
+        db.write(move |conn| crate::demo::store::insert_orgs(conn, &all[start..end], &owner, now))
+            .await
+            .map_err(|e| e.to_string())?;
+        progress.advance((end - start) as u64);
+    }
+    progress.finish();
+    let listings = std::sync::Arc::new(data.listings);
+    let validity = settings.listings.validity_days;
+    let mut progress = Progress::new("listings", listings.len() as u64);
+    for start in (0..listings.len()).step_by(5000) {
+        let (all, all_orgs, owner) = (listings.clone(), orgs.clone(), owner.clone());
+        let end = (start + 5000).min(listings.len());
+        db.write(move |conn| {
+            crate::demo::store::insert_listings(conn, &all[start..end], &all_orgs, &owner, validity, now)
+        })
+        .await
+        .map_err(|e| e.to_string())?;
+        progress.advance((end - start) as u64);
+    }
+    progress.finish();
+    let stored = started.elapsed().as_secs_f64();
+    let report = rebuild_index(&settings, &db).await?;
+    println!(
+        "seeded {} organizations and {} listings in {:.1} s (database {:.1} s, search index {:.1} s); sign in as {} / {}",
+        orgs.len(),
+        listings.len(),
+        started.elapsed().as_secs_f64(),
+        stored,
+        report.seconds,
+        crate::demo::DEMO_EMAIL,
+        crate::demo::DEMO_PASSWORD,
+    );
+    Ok(())
 }

@@ -26,6 +26,12 @@ impl Clock {
     pub fn advance(&self, by: Duration) {
         self.offset_secs.fetch_add(by.num_seconds(), Ordering::Relaxed);
     }
+
+    /// Sets this clock (and every copy of it) to a given moment, from which it runs on.
+    pub fn travel_to(&self, at: NaiveDateTime) {
+        let offset = (at - Utc::now().naive_utc()).num_seconds();
+        self.offset_secs.store(offset, Ordering::Relaxed);
+    }
 }
 
 #[cfg(test)]
@@ -39,5 +45,8 @@ mod tests {
         let before = copy.now();
         clock.advance(Duration::days(2));
         assert!(copy.now() - before >= Duration::days(2));
+        let target = before - Duration::days(30);
+        clock.travel_to(target);
+        assert!((copy.now() - target).num_seconds().abs() <= 1);
     }
 }

@@ -24,6 +24,8 @@ pub struct Settings {
     pub log: LogSettings,
     pub search: SearchSettings,
     pub listings: ListingSettings,
+    pub matching: MatchingSettings,
+    pub notifications: NotificationSettings,
 }
 
 fn default_environment() -> String {
@@ -124,6 +126,29 @@ pub struct SearchSettings {
 pub enum SearchEngineKind {
     Tantivy,
     Meilisearch,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct MatchingSettings {
+    pub candidates: usize,
+    pub threshold: f64,
+    pub weights: MatchWeights,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct MatchWeights {
+    pub text: f64,
+    pub field: f64,
+    pub trl: f64,
+    pub price: f64,
+    pub transfer_mode: f64,
+    pub province: f64,
+    pub strategic_tag: f64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct NotificationSettings {
+    pub digest_hour: u32,
 }
 
 #[derive(Debug, Clone, Deserialize)]

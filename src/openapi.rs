@@ -18,6 +18,8 @@ Errors are application/problem+json (RFC 9457) in Vietnamese or English by Accep
         (name = "tenants", description = "Provinces and their staff"),
         (name = "organizations", description = "The registry: organizations, their review and members"),
         (name = "listings", description = "Technology offers and needs, and the marketplace"),
+        (name = "matches", description = "Offers matched with needs, from suggestion to deal"),
+        (name = "notifications", description = "In-app notifications, email preferences, saved searches, unsubscribe"),
         (name = "taxonomy", description = "Reference classifications"),
         (name = "operations", description = "Health and metrics"),
     )

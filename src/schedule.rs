@@ -1,4 +1,5 @@
-//! Work that runs on a timer in every instance: tidying the job queue, expiring listings.
+//! Work that runs on a timer in every instance: tidying the job queue, daily digests,
+//! saved searches, expiring listings.
 //! Each task is safe to run from several instances at once.
 
 use std::time::Duration;
@@ -26,6 +27,16 @@ async fn run(state: web::Data<AppState>, mut shutdown: watch::Receiver<bool>) {
             Ok((buried, deleted)) if buried + deleted > 0 => tracing::info!(buried, deleted, "tidied the job queue"),
             Ok(_) => {}
             Err(error) => tracing::warn!(%error, "could not tidy the job queue"),
+        }
+        match crate::notify::digest::run_due(&state).await {
+            Ok(sent) if sent > 0 => tracing::info!(sent, "daily digests queued"),
+            Ok(_) => {}
+            Err(error) => tracing::warn!(%error, "daily digests failed"),
+        }
+        match crate::notify::saved_searches::run_due(&state).await {
+            Ok(told) if told > 0 => tracing::info!(told, "saved search hits notified"),
+            Ok(_) => {}
+            Err(error) => tracing::warn!(%error, "saved searches failed"),
         }
         match crate::listings::expiry::sweep(&state).await {
             Ok(sweep) if sweep.expired + sweep.reminded > 0 => {

@@ -39,6 +39,7 @@ pub struct AppState {
     pub metrics: Metrics,
     pub taxonomy: Taxonomy,
     pub search: Search,
+    pub unsubscribe: crate::notify::unsubscribe::UnsubscribeKey,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -82,6 +83,8 @@ pub async fn build_state(settings: Settings, clock: Clock) -> Result<web::Data<A
         metrics: Metrics::new().map_err(StartupError::Setup)?,
         taxonomy,
         search: Search::new(engine),
+        unsubscribe: crate::notify::unsubscribe::UnsubscribeKey::new(settings.auth.jwt_secret.as_bytes())
+            .map_err(StartupError::Setup)?,
         passwords,
         mailer,
         db,
@@ -168,14 +171,16 @@ impl Application {
 
 /// Every documented route; the OpenAPI document is collected from the same list.
 fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.configure(ops::configure).service(
+    cfg.configure(ops::configure).configure(crate::notify::routes::configure_root).service(
         scope::scope("/api/v1")
             .route("/openapi.json", web::get().to(openapi::serve))
             .configure(auth::routes::configure)
             .configure(tenants::routes::configure)
             .configure(taxonomy::routes::configure)
             .configure(registry::routes::configure)
-            .configure(listings::routes::configure),
+            .configure(listings::routes::configure)
+            .configure(crate::matching::routes::configure)
+            .configure(crate::notify::routes::configure),
     );
 }
 

@@ -273,6 +273,90 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    matches (id) {
+        id -> Text,
+        offer_id -> Text,
+        need_id -> Text,
+        offer_org_id -> Text,
+        need_org_id -> Text,
+        offer_tenant_id -> Text,
+        need_tenant_id -> Text,
+        state -> Text,
+        score -> Double,
+        score_parts -> Text,
+        origin -> Text,
+        proposed_by -> Nullable<Text>,
+        note -> Nullable<Text>,
+        offer_response -> Nullable<Text>,
+        offer_reason_code -> Nullable<Text>,
+        offer_reason_text -> Nullable<Text>,
+        offer_responded_by -> Nullable<Text>,
+        offer_responded_at -> Nullable<Timestamp>,
+        need_response -> Nullable<Text>,
+        need_reason_code -> Nullable<Text>,
+        need_reason_text -> Nullable<Text>,
+        need_responded_by -> Nullable<Text>,
+        need_responded_at -> Nullable<Timestamp>,
+        deal_value_vnd -> Nullable<BigInt>,
+        deal_date -> Nullable<Date>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        connected_at -> Nullable<Timestamp>,
+        closed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    notifications (id) {
+        id -> Text,
+        user_id -> Text,
+        kind -> Text,
+        title -> Text,
+        body -> Text,
+        link -> Nullable<Text>,
+        entity_type -> Nullable<Text>,
+        entity_id -> Nullable<Text>,
+        tenant_id -> Nullable<Text>,
+        email_state -> Text,
+        created_at -> Timestamp,
+        read_at -> Nullable<Timestamp>,
+        digested_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    notification_preferences (user_id, kind) {
+        user_id -> Text,
+        kind -> Text,
+        mode -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    saved_searches (id) {
+        id -> Text,
+        user_id -> Text,
+        name -> Text,
+        query -> Text,
+        frequency -> Text,
+        checked_until -> Timestamp,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    saved_search_hits (saved_search_id, listing_id) {
+        saved_search_id -> Text,
+        listing_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(notifications -> users (user_id));
+diesel::joinable!(saved_search_hits -> saved_searches (saved_search_id));
 diesel::joinable!(listings -> organizations (org_id));
 diesel::joinable!(listing_fields -> listings (listing_id));
 diesel::joinable!(listing_tags -> listings (listing_id));
@@ -307,4 +391,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     listing_fields,
     listing_tags,
     listing_modes,
+    matches,
+    notifications,
+    notification_preferences,
+    saved_searches,
+    saved_search_hits,
 );

@@ -3,9 +3,7 @@
 use chrono::NaiveDateTime;
 
 use super::lifecycle::ListingAction;
-use crate::email::{OutgoingEmail, escape_html, html_document};
 use crate::i18n::Lang;
-use crate::registry::emails::province_sender;
 
 /// What happened to the listing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -15,53 +13,47 @@ pub enum ListingEvent {
     Expired,
 }
 
-pub struct ListingEmail<'a> {
+pub struct ListingNotice<'a> {
     pub lang: Lang,
-    pub to: &'a str,
-    pub to_name: &'a str,
-    pub user_id: &'a str,
-    pub listing_id: &'a str,
     pub title: &'a str,
     pub province_name: &'a str,
     pub event: ListingEvent,
     pub reason: Option<&'a str>,
     pub field_comments: &'a [(String, String)],
-    pub public_url: &'a str,
-    /// Distinguishes one event of the listing from the next (its version, or expiry time).
-    pub occurrence: String,
 }
 
-fn sentence(email: &ListingEmail<'_>) -> (String, String) {
-    let title = email.title;
-    match (email.event, email.lang) {
+/// The subject and paragraphs telling owners what happened to their listing.
+pub fn notice(n: &ListingNotice<'_>) -> (String, Vec<String>) {
+    let lang = n.lang;
+    let title = n.title;
+    let (subject, sentence) = match (n.event, lang) {
         (ListingEvent::Decision(ListingAction::Approve), Lang::Vi) => (
             format!("Tin \"{title}\" đã được duyệt và đăng trên sàn"),
-            format!("Sở KH&CN {} đã duyệt tin \"{title}\". Tin đã hiển thị trên sàn công nghệ.", email.province_name),
+            format!("Sở KH&CN {} đã duyệt tin \"{title}\". Tin đã hiển thị trên sàn công nghệ.", n.province_name),
         ),
         (ListingEvent::Decision(ListingAction::Approve), Lang::En) => (
             format!("\"{title}\" is approved and published"),
             format!(
                 "The Department of S&T of {} approved \"{title}\". It is now listed on the technology marketplace.",
-                email.province_name
+                n.province_name
             ),
         ),
-        (ListingEvent::Decision(ListingAction::Reject), Lang::Vi) => (
-            format!("Tin \"{title}\" bị từ chối"),
-            format!("Sở KH&CN {} đã từ chối tin \"{title}\".", email.province_name),
-        ),
+        (ListingEvent::Decision(ListingAction::Reject), Lang::Vi) => {
+            (format!("Tin \"{title}\" bị từ chối"), format!("Sở KH&CN {} đã từ chối tin \"{title}\".", n.province_name))
+        }
         (ListingEvent::Decision(ListingAction::Reject), Lang::En) => (
             format!("\"{title}\" was rejected"),
-            format!("The Department of S&T of {} rejected \"{title}\".", email.province_name),
+            format!("The Department of S&T of {} rejected \"{title}\".", n.province_name),
         ),
         (ListingEvent::Decision(_), Lang::Vi) => (
             format!("Tin \"{title}\" cần chỉnh sửa"),
-            format!("Sở KH&CN {} đề nghị chỉnh sửa tin \"{title}\" trước khi đăng.", email.province_name),
+            format!("Sở KH&CN {} đề nghị chỉnh sửa tin \"{title}\" trước khi đăng.", n.province_name),
         ),
         (ListingEvent::Decision(_), Lang::En) => (
             format!("\"{title}\" needs changes"),
             format!(
                 "The Department of S&T of {} asks for changes to \"{title}\" before publishing it.",
-                email.province_name
+                n.province_name
             ),
         ),
         (ListingEvent::ExpiresSoon { expires_at }, Lang::Vi) => (
@@ -83,10 +75,23 @@ fn sentence(email: &ListingEmail<'_>) -> (String, String) {
             format!("\"{title}\" has expired"),
             format!("\"{title}\" has expired and is no longer listed. You can renew it at any time."),
         ),
+    };
+    let mut paragraphs = vec![sentence];
+    if let Some(reason) = n.reason {
+        paragraphs.push(format!("{}: {reason}", lang.pick("Lý do", "Reason")));
     }
+    if !n.field_comments.is_empty() {
+        let mut comments = format!("{}:", lang.pick("Góp ý theo từng mục", "Comments per field"));
+        for (field, comment) in n.field_comments {
+            comments.push_str(&format!("\n- {field}: {comment}"));
+        }
+        paragraphs.push(comments);
+    }
+    (subject, paragraphs)
 }
 
-fn kind_key(event: ListingEvent) -> &'static str {
+/// The first part of the notice's email key.
+pub fn event_key(event: ListingEvent) -> &'static str {
     match event {
         ListingEvent::Decision(_) => "listing-decision",
         ListingEvent::ExpiresSoon { .. } => "listing-expiry-reminder",
@@ -94,43 +99,10 @@ fn kind_key(event: ListingEvent) -> &'static str {
     }
 }
 
-pub fn render(email: &ListingEmail<'_>) -> OutgoingEmail {
-    let lang = email.lang;
-    let (subject, body) = sentence(email);
-    let greeting = match lang {
-        Lang::Vi => format!("Xin chào {},", email.to_name),
-        Lang::En => format!("Hello {},", email.to_name),
-    };
-    let link = format!("{}/listings/{}", email.public_url.trim_end_matches('/'), email.listing_id);
-    let footer =
-        lang.pick("TechBridge — kết nối cung cầu công nghệ", "TechBridge — connecting technology supply and demand");
-    let mut text = format!("{greeting}\n\n{body}\n");
-    let mut html = format!("<p>{}</p>\n<p>{}</p>\n", escape_html(&greeting), escape_html(&body));
-    if let Some(reason) = email.reason {
-        let label = lang.pick("Lý do", "Reason");
-        text.push_str(&format!("\n{label}: {reason}\n"));
-        html.push_str(&format!("<p><strong>{label}:</strong> {}</p>\n", escape_html(reason)));
-    }
-    if !email.field_comments.is_empty() {
-        let label = lang.pick("Góp ý theo từng mục", "Comments per field");
-        text.push_str(&format!("\n{label}:\n"));
-        html.push_str(&format!("<p><strong>{label}:</strong></p>\n<ul>\n"));
-        for (field, comment) in email.field_comments {
-            text.push_str(&format!("- {field}: {comment}\n"));
-            html.push_str(&format!("<li><code>{}</code>: {}</li>\n", escape_html(field), escape_html(comment)));
-        }
-        html.push_str("</ul>\n");
-    }
-    text.push_str(&format!("\n{link}\n\n--\n{footer}\n"));
-    html.push_str(&format!("<p><a href=\"{0}\">{0}</a></p>", escape_html(&link)));
-    OutgoingEmail {
-        key: format!("{}:{}:{}:{}", kind_key(email.event), email.listing_id, email.occurrence, email.user_id),
-        to: email.to.to_owned(),
-        to_name: Some(email.to_name.to_owned()),
-        sender_name: Some(province_sender(email.province_name)),
-        html: html_document(lang.code(), &subject, &html, footer),
-        subject,
-        text,
-        unsubscribe_url: None,
+/// Which preference governs the notice.
+pub fn kind(event: ListingEvent) -> crate::notify::Kind {
+    match event {
+        ListingEvent::Decision(_) => crate::notify::Kind::ReviewDecision,
+        ListingEvent::ExpiresSoon { .. } | ListingEvent::Expired => crate::notify::Kind::ExpiryReminder,
     }
 }

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use chrono::{Duration, NaiveDateTime};
 use serde_json::json;
 
-use super::emails::{self, ListingEmail, ListingEvent};
+use super::emails::{self, ListingEvent, ListingNotice};
 use super::lifecycle::{ListingAction, ListingStatus, transition};
 use super::rules::{self, Listing, ListingInput};
 use super::store::{self, ListingRecord, TransitionRecord};
@@ -139,6 +139,8 @@ pub fn apply_step(
         now,
     )?;
     indexing::enqueue_listing(conn, &state.jobs, &record.row.id)?;
+    // Published or gone: matching finds its matches, or closes its open suggestions.
+    crate::matching::engine::enqueue(conn, state, &record.row.id)?;
     let event = match step.action {
         action if action.is_decision() => Some(ListingEvent::Decision(action)),
         ListingAction::Expire => Some(ListingEvent::Expired),
@@ -163,22 +165,37 @@ pub fn email_owners(
         .map(|t| t.name_vi)
         .unwrap_or_else(|| record.row.tenant_id.clone());
     let comments: Vec<(String, String)> = field_comments.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+    let now = state.clock.now();
+    let link = format!("{}/listings/{}", state.settings.server.public_url.trim_end_matches('/'), record.row.id);
     for (user_id, email, name, language) in crate::registry::store::owners(conn, &record.row.org_id)? {
-        let message = emails::render(&ListingEmail {
-            lang: Lang::parse(&language).unwrap_or_default(),
-            to: &email,
-            to_name: &name,
-            user_id: &user_id,
-            listing_id: &record.row.id,
+        let lang = Lang::parse(&language).unwrap_or_default();
+        let (title, paragraphs) = emails::notice(&ListingNotice {
+            lang,
             title: &record.row.title_vi,
             province_name: &province,
             event,
             reason,
             field_comments: &comments,
-            public_url: &state.settings.server.public_url,
-            occurrence: occurrence.clone(),
         });
-        crate::email::enqueue(conn, &state.jobs, &message)?;
+        crate::notify::publish(
+            conn,
+            state,
+            crate::notify::Notice {
+                user_id: &user_id,
+                kind: emails::kind(event),
+                event_key: format!("{}:{}:{occurrence}:{user_id}", emails::event_key(event), record.row.id),
+                lang,
+                to: &email,
+                to_name: &name,
+                province_name: Some(&province),
+                tenant_id: Some(&record.row.tenant_id),
+                title,
+                paragraphs,
+                link: Some(link.clone()),
+                entity: Some((ENTITY, &record.row.id)),
+            },
+            now,
+        )?;
     }
     Ok(())
 }

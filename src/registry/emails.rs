@@ -10,20 +10,13 @@ pub fn province_sender(province_name: &str) -> String {
     format!("Sở KH&CN {province_name} · TechBridge")
 }
 
-pub struct DecisionEmail<'a> {
+pub struct Decision<'a> {
     pub lang: Lang,
-    pub to: &'a str,
-    pub to_name: &'a str,
-    pub org_id: &'a str,
     pub org_name: &'a str,
     pub province_name: &'a str,
     pub action: OrgAction,
     pub reason: Option<&'a str>,
     pub field_comments: &'a [(String, String)],
-    pub public_url: &'a str,
-    /// Makes the key unique per decision and recipient.
-    pub version: i32,
-    pub user_id: &'a str,
 }
 
 fn outcome(action: OrgAction, lang: Lang) -> &'static str {
@@ -43,59 +36,32 @@ fn outcome(action: OrgAction, lang: Lang) -> &'static str {
     }
 }
 
-pub fn decision(email: &DecisionEmail<'_>) -> OutgoingEmail {
-    let lang = email.lang;
-    let result = outcome(email.action, lang);
+/// The subject and paragraphs telling owners of a review decision.
+pub fn decision(d: &Decision<'_>) -> (String, Vec<String>) {
+    let lang = d.lang;
+    let result = outcome(d.action, lang);
     let subject = match lang {
-        Lang::Vi => format!("Hồ sơ tổ chức \"{}\" {}", email.org_name, result),
-        Lang::En => format!("Organization \"{}\" {}", email.org_name, result),
+        Lang::Vi => format!("Hồ sơ tổ chức \"{}\" {}", d.org_name, result),
+        Lang::En => format!("Organization \"{}\" {}", d.org_name, result),
     };
-    let greeting = match lang {
-        Lang::Vi => format!("Xin chào {},", email.to_name),
-        Lang::En => format!("Hello {},", email.to_name),
-    };
-    let sentence = match lang {
-        Lang::Vi => {
-            format!("Sở KH&CN {} thông báo: hồ sơ tổ chức \"{}\" {}.", email.province_name, email.org_name, result)
-        }
+    let mut paragraphs = vec![match lang {
+        Lang::Vi => format!("Sở KH&CN {} thông báo: hồ sơ tổ chức \"{}\" {}.", d.province_name, d.org_name, result),
         Lang::En => format!(
             "The Department of Science and Technology of {} informs you that the organization \"{}\" {}.",
-            email.province_name, email.org_name, result
+            d.province_name, d.org_name, result
         ),
-    };
-    let reason_label = lang.pick("Lý do", "Reason");
-    let comments_label = lang.pick("Góp ý theo từng mục", "Comments per field");
-    let link = format!("{}/orgs/{}", email.public_url.trim_end_matches('/'), email.org_id);
-    let footer =
-        lang.pick("TechBridge — kết nối cung cầu công nghệ", "TechBridge — connecting technology supply and demand");
-
-    let mut text = format!("{greeting}\n\n{sentence}\n");
-    let mut html = format!("<p>{}</p>\n<p>{}</p>\n", escape_html(&greeting), escape_html(&sentence));
-    if let Some(reason) = email.reason {
-        text.push_str(&format!("\n{reason_label}: {reason}\n"));
-        html.push_str(&format!("<p><strong>{reason_label}:</strong> {}</p>\n", escape_html(reason)));
+    }];
+    if let Some(reason) = d.reason {
+        paragraphs.push(format!("{}: {reason}", lang.pick("Lý do", "Reason")));
     }
-    if !email.field_comments.is_empty() {
-        text.push_str(&format!("\n{comments_label}:\n"));
-        html.push_str(&format!("<p><strong>{comments_label}:</strong></p>\n<ul>\n"));
-        for (field, comment) in email.field_comments {
-            text.push_str(&format!("- {field}: {comment}\n"));
-            html.push_str(&format!("<li><code>{}</code>: {}</li>\n", escape_html(field), escape_html(comment)));
+    if !d.field_comments.is_empty() {
+        let mut comments = format!("{}:", lang.pick("Góp ý theo từng mục", "Comments per field"));
+        for (field, comment) in d.field_comments {
+            comments.push_str(&format!("\n- {field}: {comment}"));
         }
-        html.push_str("</ul>\n");
+        paragraphs.push(comments);
     }
-    text.push_str(&format!("\n{link}\n\n--\n{footer}\n"));
-    html.push_str(&format!("<p><a href=\"{0}\">{0}</a></p>", escape_html(&link)));
-    OutgoingEmail {
-        key: format!("org-decision:{}:{}:{}", email.org_id, email.version, email.user_id),
-        to: email.to.to_owned(),
-        to_name: Some(email.to_name.to_owned()),
-        sender_name: Some(province_sender(email.province_name)),
-        html: html_document(lang.code(), &subject, &html, footer),
-        subject,
-        text,
-        unsubscribe_url: None,
-    }
+    (subject, paragraphs)
 }
 
 pub struct InvitationEmail<'a> {
@@ -163,26 +129,36 @@ mod tests {
     use super::*;
 
     #[test]
-    fn decision_emails_carry_the_reason_and_comments_escaped() {
+    fn decisions_carry_the_reason_and_comments() {
         let comments = vec![("tax_code".to_owned(), "Sai <mã>".to_owned())];
-        let email = decision(&DecisionEmail {
+        let (subject, paragraphs) = decision(&Decision {
             lang: Lang::Vi,
-            to: "owner@example.vn",
-            to_name: "Chủ",
-            org_id: "o1",
             org_name: "Công ty A",
             province_name: "Bắc Ninh",
             action: OrgAction::RequestChanges,
             reason: Some("Thiếu giấy chứng nhận"),
             field_comments: &comments,
-            public_url: "http://x",
-            version: 3,
-            user_id: "u1",
         });
-        assert_eq!(email.sender_name.as_deref(), Some("Sở KH&CN Bắc Ninh · TechBridge"));
-        assert!(email.subject.contains("cần được chỉnh sửa"));
-        assert!(email.text.contains("Lý do: Thiếu giấy chứng nhận") && email.text.contains("- tax_code: Sai <mã>"));
-        assert!(email.html.contains("Sai &lt;mã&gt;"));
-        assert_eq!(email.key, "org-decision:o1:3:u1");
+        assert!(subject.contains("cần được chỉnh sửa"));
+        assert!(paragraphs[0].contains("Bắc Ninh"));
+        assert_eq!(paragraphs[1], "Lý do: Thiếu giấy chứng nhận");
+        assert!(paragraphs[2].contains("- tax_code: Sai <mã>"));
+        let (subject, _) = decision(&Decision {
+            lang: Lang::En,
+            action: OrgAction::Approve,
+            ..Decision {
+                lang: Lang::Vi,
+                org_name: "A",
+                province_name: "B",
+                action: OrgAction::Approve,
+                reason: None,
+                field_comments: &[],
+            }
+        });
+        assert!(subject.contains("approved"));
+    }
+    #[test]
+    fn the_province_is_the_sender() {
+        assert_eq!(province_sender("Bắc Ninh"), "Sở KH&CN Bắc Ninh · TechBridge");
     }
 }

@@ -8,7 +8,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::access::{OrgAccess, access};
-use super::emails::{self, DecisionEmail};
+use super::emails::{self, Decision};
 use super::lifecycle::{OrgAction, OrgStatus, transition};
 use super::rules::{self, Context, Organization, OrganizationInput};
 use super::store::{self, OrgRecord, TransitionRecord};
@@ -216,22 +216,37 @@ fn email_owners(
         .map(|t| t.name_vi)
         .unwrap_or_else(|| record.row.tenant_id.clone());
     let comments: Vec<(String, String)> = step.field_comments.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+    let now = state.clock.now();
+    let link = format!("{}/orgs/{}", state.settings.server.public_url.trim_end_matches('/'), record.row.id);
     for (user_id, email, name, language) in store::owners(conn, &record.row.id)? {
-        let message = emails::decision(&DecisionEmail {
-            lang: Lang::parse(&language).unwrap_or_default(),
-            to: &email,
-            to_name: &name,
-            org_id: &record.row.id,
+        let lang = Lang::parse(&language).unwrap_or_default();
+        let (title, paragraphs) = emails::decision(&Decision {
+            lang,
             org_name: &record.row.legal_name,
             province_name: &province,
             action: step.action,
             reason: step.reason,
             field_comments: &comments,
-            public_url: &state.settings.server.public_url,
-            version,
-            user_id: &user_id,
         });
-        crate::email::enqueue(conn, &state.jobs, &message)?;
+        crate::notify::publish(
+            conn,
+            state,
+            crate::notify::Notice {
+                user_id: &user_id,
+                kind: crate::notify::Kind::ReviewDecision,
+                event_key: format!("org-decision:{}:{version}:{user_id}", record.row.id),
+                lang,
+                to: &email,
+                to_name: &name,
+                province_name: Some(&province),
+                tenant_id: Some(&record.row.tenant_id),
+                title,
+                paragraphs,
+                link: Some(link.clone()),
+                entity: Some((ENTITY, &record.row.id)),
+            },
+            now,
+        )?;
     }
     Ok(())
 }

@@ -547,3 +547,28 @@ pub fn review_queue(
         .load(conn)?;
     Ok((rows, total))
 }
+
+/// Every member to tell about the organization's matches: (user id, email, full name, language).
+pub fn members_to_notify(
+    conn: &mut DbConnection,
+    org_id: &str,
+) -> Result<Vec<(String, String, String, String)>, AppError> {
+    Ok(organization_members::table
+        .inner_join(users::table)
+        .filter(organization_members::org_id.eq(org_id))
+        .order(users::email.asc())
+        .select((users::id, users::email, users::full_name, users::language))
+        .load(conn)?)
+}
+
+/// (name, email, phone) of an organization's contact person.
+pub type ContactDetails = (Option<String>, Option<String>, Option<String>);
+
+/// The organization's contact details, revealed to the other side of a connected match.
+pub fn contact_of(conn: &mut DbConnection, org_id: &str) -> Result<Option<ContactDetails>, AppError> {
+    Ok(organizations::table
+        .find(org_id)
+        .select((organizations::contact_name, organizations::contact_email, organizations::contact_phone))
+        .first(conn)
+        .optional()?)
+}

@@ -121,9 +121,22 @@ pub async fn run_index_listings(state: &AppState, payload: ListingIds) -> Result
 }
 
 /// The `search_index_org` job.
-pub async fn run_index_org(state: &AppState, payload: OrgId) -> Result<(), JobError> {
+pub async fn run_index_org(state: &actix_web::web::Data<AppState>, payload: OrgId) -> Result<(), JobError> {
     let ids = state.db.run(move |conn| store::ids_of_org(conn, &payload.org_id)).await?;
-    state.search.sync(&state.db, ids).await.map_err(|e| JobError::Retry(e.to_string()))
+    state.search.sync(&state.db, ids.clone()).await.map_err(|e| JobError::Retry(e.to_string()))?;
+    // A suspended organization's suggestions close; a reinstated one is matched again.
+    let app = state.clone();
+    state
+        .db
+        .write(move |conn| {
+            for id in &ids {
+                crate::matching::engine::enqueue(conn, &app, id)?;
+            }
+            Ok(())
+        })
+        .await?;
+    state.jobs.wake();
+    Ok(())
 }
 
 /// The `search_rebuild` job.

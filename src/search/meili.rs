@@ -64,6 +64,7 @@ impl MeiliEngine {
                 "price_vnd",
                 "budget_min_vnd",
                 "budget_max_vnd",
+                "published_at",
             ])
             .with_sortable_attributes(["published_at"])
             .with_typo_tolerance(TypoToleranceSettings {
@@ -112,6 +113,9 @@ fn filter_expression(query: &SearchQuery) -> String {
             need.push(format!("budget_min_vnd <= {max}"));
         }
         parts.push(format!("(({}) OR ({}))", offer.join(" AND "), need.join(" AND ")));
+    }
+    if let Some(after) = filters.published_after {
+        parts.push(format!("published_at > {after}"));
     }
     if let Some(org) = &filters.exclude_org {
         parts.push(format!("org_id != {}", quoted(org)));

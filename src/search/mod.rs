@@ -53,6 +53,8 @@ pub struct Filters {
     pub price_min: Option<i64>,
     pub price_max: Option<i64>,
     pub exclude_org: Option<String>,
+    /// Only listings published after this time (seconds since the epoch).
+    pub published_after: Option<i64>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -5,7 +5,7 @@ use crate::helpers::{SmtpSink, TestOptions, spawn_app_with};
 #[tokio::test]
 async fn verification_email_reaches_a_real_smtp_server() {
     let sink = SmtpSink::start().await;
-    let app = spawn_app_with(TestOptions { smtp_port: Some(sink.port), ..Default::default() }).await;
+    let app = spawn_app_with(TestOptions { smtp: Some(sink.connection()), ..Default::default() }).await;
     app.register("smtp@example.vn", "Phạm Thư").await.ok();
     let messages = sink.wait_for(1, Duration::from_secs(10)).await;
     assert_eq!(messages.len(), 1);
@@ -27,7 +27,7 @@ async fn mail_queued_while_the_smtp_server_is_down_arrives_once_it_is_back() {
     // Time is moved on below to skip backoff delays; a long lease keeps those jumps from
     // handing a job that is being sent to a second worker.
     let app = spawn_app_with(TestOptions {
-        smtp_port: Some(sink.port),
+        smtp: Some(sink.connection()),
         tweak: Some(Box::new(|settings| settings.jobs.lease_secs = 86_400)),
         ..Default::default()
     })

@@ -11,6 +11,7 @@ mod cli;
 mod crash;
 mod email_delivery;
 mod listings;
+mod matching;
 mod operations;
 mod reference_data;
 mod registry;

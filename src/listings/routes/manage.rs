@@ -238,6 +238,7 @@ pub async fn update(
                 )?;
             } else if status == ListingStatus::Published {
                 indexing::enqueue_listing(conn, &app.jobs, &id)?;
+                crate::matching::engine::enqueue(conn, &app, &id)?;
             }
             let record = store::find(conn, &id)?.ok_or(AppError::NotFound)?;
             Ok(ListingView::private(&record, role_name(&access)))

@@ -65,7 +65,8 @@ fn code_filter(
         .map(|c| c.code)
 }
 
-fn parse(state: &AppState, params: MarketplaceParams) -> Result<SearchQuery, AppError> {
+/// Checks marketplace parameters and turns them into a search.
+pub fn search_query(state: &AppState, params: MarketplaceParams) -> Result<SearchQuery, AppError> {
     let mut v = Violations::new();
     let page = params.page.unwrap_or(1);
     let per_page = params.per_page.unwrap_or(20);
@@ -161,6 +162,7 @@ fn parse(state: &AppState, params: MarketplaceParams) -> Result<SearchQuery, App
             price_min: price_min.map(Vnd::amount),
             price_max: price_max.map(Vnd::amount),
             exclude_org: None,
+            published_after: None,
         },
         sort: sort.unwrap_or_default(),
         offset: (page.max(1) as usize - 1) * per_page.max(1) as usize,
@@ -186,7 +188,7 @@ fn parse(state: &AppState, params: MarketplaceParams) -> Result<SearchQuery, App
 pub async fn search(state: web::Data<AppState>, params: ApiQuery<MarketplaceParams>) -> Result<HttpResponse, AppError> {
     let params = params.0;
     let (page, per_page) = (params.page.unwrap_or(1), params.per_page.unwrap_or(20));
-    let query = parse(&state, params)?;
+    let query = search_query(&state, params)?;
     let results = state.search.engine.search(query).await?;
     let ids: Vec<String> = results.hits.iter().map(|h| h.id.clone()).collect();
     let records = state.db.run(move |conn| store::find_many(conn, &ids)).await?;

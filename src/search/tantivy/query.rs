@@ -163,6 +163,12 @@ pub fn filter_clauses(fields: &Fields, filters: &Filters) -> Vec<(Occur, Box<dyn
             vec![(Occur::Should, Box::new(offers)), (Occur::Should, Box::new(BooleanQuery::new(need_clauses)))];
         clauses.push(filter(Box::new(BooleanQuery::new(either))));
     }
+    if let Some(after) = filters.published_after {
+        clauses.push(filter(Box::new(RangeQuery::new(
+            Bound::Excluded(Term::from_field_i64(fields.published_at, after)),
+            Bound::Unbounded,
+        ))));
+    }
     if let Some(org) = &filters.exclude_org {
         clauses.push((Occur::MustNot, keyword(fields.org_id, org)));
     }

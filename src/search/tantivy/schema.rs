@@ -78,7 +78,7 @@ pub fn build() -> (Schema, Fields) {
         price: builder.add_i64_field("price", INDEXED | FAST),
         budget_min: builder.add_i64_field("budget_min", INDEXED | FAST),
         budget_max: builder.add_i64_field("budget_max", INDEXED | FAST),
-        published_at: builder.add_i64_field("published_at", FAST),
+        published_at: builder.add_i64_field("published_at", INDEXED | FAST),
         title_exact: builder.add_text_field("title_exact", text(EXACT, false)),
         title_folded: builder.add_text_field("title_folded", text(FOLDED, true)),
         summary_exact: builder.add_text_field("summary_exact", text(EXACT, false)),

@@ -27,7 +27,8 @@ pub type SettingsTweak = Box<dyn FnOnce(&mut Settings)>;
 
 /// What a test may change before the app starts.
 pub struct TestOptions {
-    pub smtp_port: Option<u16>,
+    /// Send mail to this SMTP sink (instead of `.eml` files).
+    pub smtp: Option<(u16, smtp::Inbox)>,
     pub rate_limit: Option<(u64, u32)>,
     pub jobs_enabled: bool,
     pub tweak: Option<SettingsTweak>,
@@ -35,7 +36,7 @@ pub struct TestOptions {
 
 impl Default for TestOptions {
     fn default() -> Self {
-        TestOptions { smtp_port: None, rate_limit: None, jobs_enabled: true, tweak: None }
+        TestOptions { smtp: None, rate_limit: None, jobs_enabled: true, tweak: None }
     }
 }
 
@@ -45,6 +46,7 @@ pub struct TestApp {
     pub state: web::Data<AppState>,
     pub clock: Clock,
     pub data_dir: PathBuf,
+    smtp_inbox: Option<smtp::Inbox>,
     server: actix_web::dev::ServerHandle,
     running: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
     // Dropped last: the database outlives the server that uses it.
@@ -77,7 +79,8 @@ pub async fn spawn_app_with(options: TestOptions) -> TestApp {
     let database = TestDatabase::create(dir.path());
     let mut settings = test_settings(dir.path(), database.url());
     settings.jobs.enabled = options.jobs_enabled;
-    if let Some(port) = options.smtp_port {
+    let smtp_inbox = options.smtp.as_ref().map(|(_, inbox)| inbox.clone());
+    if let Some((port, _)) = options.smtp {
         settings.email.transport = EmailTransportKind::Smtp;
         settings.email.smtp.port = port;
         settings.email.smtp.timeout_secs = 5;
@@ -103,6 +106,7 @@ pub async fn spawn_app_with(options: TestOptions) -> TestApp {
         state,
         clock,
         data_dir: state_dir,
+        smtp_inbox,
         server,
         running,
         _database: database,
@@ -326,9 +330,18 @@ impl TestApp {
         files
     }
 
-    /// Mail files addressed to `email` whose name starts with `kind`.
+    /// Mail addressed to `email` of one kind: `.eml` files whose name starts with `kind`,
+    /// or — when the app sends to an SMTP sink — received messages that mention `kind`.
     pub async fn mails_to(&self, email: &str, kind: &str) -> Vec<String> {
         self.drain_jobs().await;
+        if let Some(inbox) = &self.smtp_inbox {
+            let received = inbox.lock().expect("inbox").clone();
+            return received
+                .into_iter()
+                .filter(|m| m.envelope_to.iter().any(|t| t.eq_ignore_ascii_case(email)) && m.raw.contains(kind))
+                .map(|m| m.raw)
+                .collect();
+        }
         self.mail_files()
             .into_iter()
             .filter(|(name, content)| name.starts_with(kind) && addressed_to(content, email))

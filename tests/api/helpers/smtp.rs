@@ -74,9 +74,12 @@ fn decode_words(value: &str) -> String {
     out
 }
 
+/// The messages a sink received, shared with the app under test.
+pub type Inbox = Arc<Mutex<Vec<ReceivedMail>>>;
+
 pub struct SmtpSink {
     pub port: u16,
-    inbox: Arc<Mutex<Vec<ReceivedMail>>>,
+    inbox: Inbox,
     server: Option<JoinHandle<()>>,
 }
 
@@ -112,6 +115,11 @@ impl SmtpSink {
             }
         };
         self.server = Some(tokio::spawn(serve(listener, self.inbox.clone())));
+    }
+
+    /// What the app under test needs to send here and read what arrived.
+    pub fn connection(&self) -> (u16, Inbox) {
+        (self.port, self.inbox.clone())
     }
 
     pub fn messages(&self) -> Vec<ReceivedMail> {

@@ -1,0 +1,172 @@
+//! The match lifecycle as a pure state machine: a suggestion waits for both sides; both
+//! interested connects them; one declining ends it; a connection ends in a deal or is closed.
+
+use crate::code_enum;
+
+code_enum! {
+    pub enum MatchState {
+        Suggested => "suggested",
+        Connected => "connected",
+        Deal => "deal",
+        Declined => "declined",
+        Closed => "closed",
+    }
+}
+
+code_enum! {
+    pub enum Side {
+        Offer => "offer",
+        Need => "need",
+    }
+}
+
+code_enum! {
+    pub enum Response {
+        Interested => "interested",
+        Declined => "declined",
+    }
+}
+
+code_enum! {
+    /// Why a side declined; the other side sees these in aggregate.
+    pub enum DeclineReason {
+        FieldNotRelevant => "field_not_relevant",
+        TrlTooLow => "trl_too_low",
+        PriceOrBudget => "price_or_budget",
+        TransferMode => "transfer_mode",
+        Location => "location",
+        AlreadySolved => "already_solved",
+        Timing => "timing",
+        Other => "other",
+    }
+}
+
+impl Side {
+    pub fn other(self) -> Side {
+        match self {
+            Side::Offer => Side::Need,
+            Side::Need => Side::Offer,
+        }
+    }
+}
+
+/// Where a match stands: its state and each side's answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Status {
+    pub state: MatchState,
+    pub offer: Option<Response>,
+    pub need: Option<Response>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Respond(Side, Response),
+    Deal,
+    Close,
+}
+
+impl Status {
+    pub const NEW: Status = Status { state: MatchState::Suggested, offer: None, need: None };
+
+    pub fn response(&self, side: Side) -> Option<Response> {
+        match side {
+            Side::Offer => self.offer,
+            Side::Need => self.need,
+        }
+    }
+}
+
+/// The status after `action`, or `None` when it is not allowed. Each side answers once.
+pub fn apply(status: Status, action: Action) -> Option<Status> {
+    match (status.state, action) {
+        (MatchState::Suggested, Action::Respond(side, response)) if status.response(side).is_none() => {
+            let mut next = status;
+            match side {
+                Side::Offer => next.offer = Some(response),
+                Side::Need => next.need = Some(response),
+            }
+            next.state = match (response, next.response(side.other())) {
+                (Response::Declined, _) => MatchState::Declined,
+                (Response::Interested, Some(Response::Interested)) => MatchState::Connected,
+                _ => MatchState::Suggested,
+            };
+            Some(next)
+        }
+        (MatchState::Connected, Action::Deal) => Some(Status { state: MatchState::Deal, ..status }),
+        (MatchState::Suggested | MatchState::Connected, Action::Close) => {
+            Some(Status { state: MatchState::Closed, ..status })
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use MatchState as S;
+    use Response::{Declined as D, Interested as I};
+
+    fn status(state: MatchState, offer: Option<Response>, need: Option<Response>) -> Status {
+        Status { state, offer, need }
+    }
+
+    /// Every reachable status against every action, written out.
+    #[test]
+    fn every_status_and_action() {
+        let statuses = [
+            status(S::Suggested, None, None),
+            status(S::Suggested, Some(I), None),
+            status(S::Suggested, None, Some(I)),
+            status(S::Connected, Some(I), Some(I)),
+            status(S::Deal, Some(I), Some(I)),
+            status(S::Declined, Some(D), None),
+            status(S::Closed, None, None),
+        ];
+        let actions = [
+            Action::Respond(Side::Offer, I),
+            Action::Respond(Side::Offer, D),
+            Action::Respond(Side::Need, I),
+            Action::Respond(Side::Need, D),
+            Action::Deal,
+            Action::Close,
+        ];
+        #[rustfmt::skip]
+        let expected: [[Option<Status>; 6]; 7] = [
+            // suggested, nobody answered
+            [Some(status(S::Suggested, Some(I), None)), Some(status(S::Declined, Some(D), None)),
+             Some(status(S::Suggested, None, Some(I))), Some(status(S::Declined, None, Some(D))),
+             None, Some(status(S::Closed, None, None))],
+            // suggested, the offer side interested
+            [None, None,
+             Some(status(S::Connected, Some(I), Some(I))), Some(status(S::Declined, Some(I), Some(D))),
+             None, Some(status(S::Closed, Some(I), None))],
+            // suggested, the need side interested
+            [Some(status(S::Connected, Some(I), Some(I))), Some(status(S::Declined, Some(D), Some(I))),
+             None, None,
+             None, Some(status(S::Closed, None, Some(I)))],
+            // connected
+            [None, None, None, None, Some(status(S::Deal, Some(I), Some(I))), Some(status(S::Closed, Some(I), Some(I)))],
+            // deal
+            [None, None, None, None, None, None],
+            // declined
+            [None, None, None, None, None, None],
+            // closed
+            [None, None, None, None, None, None],
+        ];
+        for (row, from) in statuses.iter().enumerate() {
+            for (column, action) in actions.iter().enumerate() {
+                assert_eq!(apply(*from, *action), expected[row][column], "{from:?} --{action:?}-->");
+            }
+        }
+    }
+
+    #[test]
+    fn both_orders_of_interest_connect() {
+        let a = apply(apply(Status::NEW, Action::Respond(Side::Offer, I)).unwrap(), Action::Respond(Side::Need, I))
+            .unwrap();
+        let b = apply(apply(Status::NEW, Action::Respond(Side::Need, I)).unwrap(), Action::Respond(Side::Offer, I))
+            .unwrap();
+        assert_eq!(a, b);
+        assert_eq!(a.state, MatchState::Connected);
+    }
+}

@@ -1,0 +1,10 @@
+//! Matching offers with needs: candidates from the search index, an explainable score,
+//! and a lifecycle that leads two sides from a suggestion to a connection and a deal.
+
+pub mod engine;
+pub mod lifecycle;
+pub mod notices;
+pub mod routes;
+pub mod score;
+pub mod store;
+pub mod views;

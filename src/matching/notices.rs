@@ -1,0 +1,251 @@
+//! What the two sides of a match are told, in each reader's language, under their own
+//! province's name.
+
+use chrono::NaiveDateTime;
+
+use super::lifecycle::{DeclineReason, Response, Side};
+use super::score::Score;
+use super::store::MatchRow;
+use crate::db::DbConnection;
+use crate::error::AppError;
+use crate::i18n::Lang;
+use crate::listings::store::ListingRecord;
+use crate::notify::{self, Kind, Notice};
+use crate::startup::AppState;
+use crate::tenants;
+
+fn link(state: &AppState, match_id: &str) -> String {
+    format!("{}/matches/{match_id}", state.settings.server.public_url.trim_end_matches('/'))
+}
+
+fn province_name(conn: &mut DbConnection, tenant_id: &str) -> Result<String, AppError> {
+    Ok(tenants::store::find(conn, tenant_id)?.map(|t| t.name_vi).unwrap_or_else(|| tenant_id.to_owned()))
+}
+
+/// Tells every member of one side's organization.
+#[allow(clippy::too_many_arguments)]
+fn tell_side(
+    state: &AppState,
+    conn: &mut DbConnection,
+    org_id: &str,
+    tenant_id: &str,
+    match_id: &str,
+    kind: Kind,
+    event: &str,
+    now: NaiveDateTime,
+    compose: &dyn Fn(Lang) -> (String, Vec<String>),
+) -> Result<(), AppError> {
+    let province = province_name(conn, tenant_id)?;
+    for (user_id, email, name, language) in crate::registry::store::members_to_notify(conn, org_id)? {
+        let lang = Lang::parse(&language).unwrap_or_default();
+        let (title, paragraphs) = compose(lang);
+        notify::publish(
+            conn,
+            state,
+            Notice {
+                user_id: &user_id,
+                kind,
+                event_key: format!("match:{match_id}:{event}:{user_id}"),
+                lang,
+                to: &email,
+                to_name: &name,
+                province_name: Some(&province),
+                tenant_id: Some(tenant_id),
+                title,
+                paragraphs,
+                link: Some(link(state, match_id)),
+                entity: Some(("match", match_id)),
+            },
+            now,
+        )?;
+    }
+    Ok(())
+}
+
+fn percent(score: f64) -> u32 {
+    (score * 100.0).round().clamp(0.0, 100.0) as u32
+}
+
+/// A new match, told to both sides.
+pub fn new_match(
+    state: &AppState,
+    conn: &mut DbConnection,
+    match_id: &str,
+    offer: &ListingRecord,
+    need: &ListingRecord,
+    score: &Score,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    let points = percent(score.total);
+    for (own, other, side) in [(offer, need, Side::Offer), (need, offer, Side::Need)] {
+        let compose = |lang: Lang| {
+            match lang {
+            Lang::Vi => (
+                format!("Gợi ý kết nối mới cho \"{}\"", own.row.title_vi),
+                vec![
+                    format!(
+                        "TechBridge tìm thấy {} phù hợp với tin \"{}\" của bạn (độ phù hợp {points}/100):",
+                        if side == Side::Offer { "một nhu cầu công nghệ" } else { "một công nghệ" },
+                        own.row.title_vi
+                    ),
+                    format!("\"{}\" — {}", other.row.title_vi, other.org_name),
+                    "Hãy cho biết bạn có quan tâm hay không; khi cả hai bên quan tâm, thông tin liên hệ sẽ được chia sẻ.".to_owned(),
+                ],
+            ),
+            Lang::En => (
+                format!("New match for \"{}\"", own.row.title_vi),
+                vec![
+                    format!(
+                        "TechBridge found {} that fits your listing \"{}\" (fit {points}/100):",
+                        if side == Side::Offer { "a technology need" } else { "a technology" },
+                        own.row.title_vi
+                    ),
+                    format!("\"{}\" — {}", other.row.title_vi, other.org_name),
+                    "Tell us whether you are interested; once both sides are, contact details are shared.".to_owned(),
+                ],
+            ),
+        }
+        };
+        tell_side(
+            state,
+            conn,
+            &own.row.org_id,
+            &own.row.tenant_id,
+            match_id,
+            Kind::NewMatch,
+            "suggested",
+            now,
+            &compose,
+        )?;
+    }
+    Ok(())
+}
+
+fn reason_text(reason: DeclineReason, lang: Lang) -> &'static str {
+    let (vi, en) = match reason {
+        DeclineReason::FieldNotRelevant => ("lĩnh vực không phù hợp", "the field is not relevant"),
+        DeclineReason::TrlTooLow => ("mức sẵn sàng công nghệ (TRL) còn thấp", "the TRL is too low"),
+        DeclineReason::PriceOrBudget => ("giá hoặc ngân sách không phù hợp", "price or budget"),
+        DeclineReason::TransferMode => ("phương thức chuyển giao không phù hợp", "the transfer mode"),
+        DeclineReason::Location => ("địa điểm", "the location"),
+        DeclineReason::AlreadySolved => ("đã có giải pháp", "already solved"),
+        DeclineReason::Timing => ("thời điểm chưa phù hợp", "the timing"),
+        DeclineReason::Other => ("lý do khác", "another reason"),
+    };
+    lang.pick(vi, en)
+}
+
+/// One side answered: the other side is told.
+pub fn answered(
+    state: &AppState,
+    conn: &mut DbConnection,
+    row: &MatchRow,
+    side: Side,
+    response: Response,
+    reason: Option<DeclineReason>,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    let (org, tenant, own_title, other_title) = titles(conn, row, side.other())?;
+    let compose = |lang: Lang| {
+        let (title, text) = match (response, lang) {
+            (Response::Interested, Lang::Vi) => (
+                format!("Bên kia quan tâm tới kết nối \"{own_title}\""),
+                format!("Bên có tin \"{other_title}\" quan tâm tới kết nối với tin \"{own_title}\" của bạn."),
+            ),
+            (Response::Interested, Lang::En) => (
+                format!("The other side is interested in \"{own_title}\""),
+                format!(
+                    "The side behind \"{other_title}\" is interested in connecting with your listing \"{own_title}\"."
+                ),
+            ),
+            (Response::Declined, Lang::Vi) => (
+                format!("Bên kia từ chối kết nối \"{own_title}\""),
+                format!(
+                    "Bên có tin \"{other_title}\" không tiếp tục kết nối ({}).",
+                    reason.map(|r| reason_text(r, lang)).unwrap_or("")
+                ),
+            ),
+            (Response::Declined, Lang::En) => (
+                format!("The other side declined \"{own_title}\""),
+                format!(
+                    "The side behind \"{other_title}\" declined the match ({}).",
+                    reason.map(|r| reason_text(r, lang)).unwrap_or("")
+                ),
+            ),
+        };
+        (title, vec![text])
+    };
+    tell_side(
+        state,
+        conn,
+        &org,
+        &tenant,
+        &row.id,
+        Kind::MatchResponse,
+        &format!("{}-{}", side.as_str(), response.as_str()),
+        now,
+        &compose,
+    )
+}
+
+/// Both sides are interested: each gets the other's contact details.
+pub fn introduction(
+    state: &AppState,
+    conn: &mut DbConnection,
+    row: &MatchRow,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    for side in [Side::Offer, Side::Need] {
+        let (org, tenant, own_title, other_title) = titles(conn, row, side)?;
+        let other_org = match side {
+            Side::Offer => &row.need_org_id,
+            Side::Need => &row.offer_org_id,
+        };
+        let other_org_name =
+            crate::registry::store::find(conn, other_org)?.map(|o| o.row.legal_name).unwrap_or_default();
+        let (name, email, phone) = crate::registry::store::contact_of(conn, other_org)?.unwrap_or_default();
+        let compose = |lang: Lang| {
+            let unknown = lang.pick("(chưa có)", "(not given)");
+            let contact = format!(
+                "{}: {}\nEmail: {}\n{}: {}",
+                lang.pick("Người liên hệ", "Contact"),
+                name.as_deref().unwrap_or(unknown),
+                email.as_deref().unwrap_or(unknown),
+                lang.pick("Điện thoại", "Phone"),
+                phone.as_deref().unwrap_or(unknown)
+            );
+            match lang {
+                Lang::Vi => (
+                    format!("Kết nối thành công: \"{own_title}\" ↔ \"{other_title}\""),
+                    vec![
+                        format!(
+                            "Cả hai bên đều quan tâm. Xin giới thiệu {other_org_name}, bên có tin \"{other_title}\":"
+                        ),
+                        contact,
+                        "Thông tin bảo mật của tin đăng nay hiển thị cho cả hai bên trên TechBridge.".to_owned(),
+                    ],
+                ),
+                Lang::En => (
+                    format!("Connected: \"{own_title}\" ↔ \"{other_title}\""),
+                    vec![
+                        format!("Both sides are interested. Meet {other_org_name}, behind \"{other_title}\":"),
+                        contact,
+                        "The listings' confidential details are now visible to both sides on TechBridge.".to_owned(),
+                    ],
+                ),
+            }
+        };
+        tell_side(state, conn, &org, &tenant, &row.id, Kind::MatchResponse, "connected", now, &compose)?;
+    }
+    Ok(())
+}
+
+/// (organization, its province, its listing's title, the other listing's title) for a side.
+fn titles(conn: &mut DbConnection, row: &MatchRow, side: Side) -> Result<(String, String, String, String), AppError> {
+    let offer = crate::listings::store::find(conn, &row.offer_id)?.map(|l| l.row.title_vi).unwrap_or_default();
+    let need = crate::listings::store::find(conn, &row.need_id)?.map(|l| l.row.title_vi).unwrap_or_default();
+    Ok(match side {
+        Side::Offer => (row.offer_org_id.clone(), row.offer_tenant_id.clone(), offer, need),
+        Side::Need => (row.need_org_id.clone(), row.need_tenant_id.clone(), need, offer),
+    })
+}

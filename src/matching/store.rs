@@ -1,0 +1,286 @@
+//! Matches in the database.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::dsl::count_star;
+use diesel::prelude::*;
+
+use super::lifecycle::{MatchState, Response, Side, Status};
+use super::score::Score;
+use crate::db::schema::matches;
+use crate::db::{DbConnection, insert_ignoring_duplicates};
+use crate::error::AppError;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = matches)]
+pub struct MatchRow {
+    pub id: String,
+    pub offer_id: String,
+    pub need_id: String,
+    pub offer_org_id: String,
+    pub need_org_id: String,
+    pub offer_tenant_id: String,
+    pub need_tenant_id: String,
+    pub state: String,
+    pub score: f64,
+    pub score_parts: String,
+    pub origin: String,
+    pub proposed_by: Option<String>,
+    pub note: Option<String>,
+    pub offer_response: Option<String>,
+    pub offer_reason_code: Option<String>,
+    pub offer_reason_text: Option<String>,
+    pub offer_responded_at: Option<NaiveDateTime>,
+    pub need_response: Option<String>,
+    pub need_reason_code: Option<String>,
+    pub need_reason_text: Option<String>,
+    pub need_responded_at: Option<NaiveDateTime>,
+    pub deal_value_vnd: Option<i64>,
+    pub deal_date: Option<NaiveDate>,
+    pub version: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub connected_at: Option<NaiveDateTime>,
+    pub closed_at: Option<NaiveDateTime>,
+}
+
+impl MatchRow {
+    pub fn status(&self) -> Status {
+        Status {
+            state: MatchState::parse(&self.state).unwrap_or(MatchState::Suggested),
+            offer: self.offer_response.as_deref().and_then(Response::parse),
+            need: self.need_response.as_deref().and_then(Response::parse),
+        }
+    }
+
+    pub fn score(&self) -> Option<Score> {
+        serde_json::from_str(&self.score_parts).ok()
+    }
+}
+
+pub struct NewMatch<'a> {
+    pub id: &'a str,
+    pub offer: (&'a str, &'a str, &'a str),
+    pub need: (&'a str, &'a str, &'a str),
+    pub score: &'a Score,
+    pub origin: &'a str,
+    pub proposed_by: Option<&'a str>,
+    pub note: Option<&'a str>,
+}
+
+/// Inserts a match unless the pair has one already; returns whether it was new.
+pub fn insert(conn: &mut DbConnection, m: &NewMatch<'_>, now: NaiveDateTime) -> Result<bool, AppError> {
+    let parts = serde_json::to_string(m.score)?;
+    Ok(insert_ignoring_duplicates(conn, |conn| {
+        diesel::insert_into(matches::table)
+            .values((
+                (
+                    matches::id.eq(m.id),
+                    matches::offer_id.eq(m.offer.0),
+                    matches::offer_org_id.eq(m.offer.1),
+                    matches::offer_tenant_id.eq(m.offer.2),
+                    matches::need_id.eq(m.need.0),
+                    matches::need_org_id.eq(m.need.1),
+                    matches::need_tenant_id.eq(m.need.2),
+                ),
+                (
+                    matches::state.eq(MatchState::Suggested.as_str()),
+                    matches::score.eq(m.score.total),
+                    matches::score_parts.eq(&parts),
+                    matches::origin.eq(m.origin),
+                    matches::proposed_by.eq(m.proposed_by),
+                    matches::note.eq(m.note),
+                    matches::version.eq(1),
+                    matches::created_at.eq(now),
+                    matches::updated_at.eq(now),
+                ),
+            ))
+            .execute(conn)
+    })?)
+}
+
+pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<MatchRow>, AppError> {
+    Ok(matches::table.find(id).select(MatchRow::as_select()).first(conn).optional()?)
+}
+
+pub fn find_pair(conn: &mut DbConnection, offer_id: &str, need_id: &str) -> Result<Option<MatchRow>, AppError> {
+    Ok(matches::table
+        .filter(matches::offer_id.eq(offer_id))
+        .filter(matches::need_id.eq(need_id))
+        .select(MatchRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Refreshes the score of a match still waiting for answers.
+pub fn rescore(conn: &mut DbConnection, id: &str, score: &Score, now: NaiveDateTime) -> Result<bool, AppError> {
+    let rows = diesel::update(matches::table.find(id).filter(matches::state.eq(MatchState::Suggested.as_str())))
+        .set((
+            matches::score.eq(score.total),
+            matches::score_parts.eq(serde_json::to_string(score)?),
+            matches::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(rows == 1)
+}
+
+pub struct Answer<'a> {
+    pub side: Side,
+    pub response: Response,
+    pub reason_code: Option<&'a str>,
+    pub reason_text: Option<&'a str>,
+    pub by: &'a str,
+}
+
+/// Records a side's answer and the resulting state, if the match is still at the version
+/// the caller saw.
+pub fn record_answer(
+    conn: &mut DbConnection,
+    id: &str,
+    expected_version: i32,
+    answer: &Answer<'_>,
+    next: MatchState,
+    now: NaiveDateTime,
+) -> Result<bool, AppError> {
+    let target = matches::table.find(id).filter(matches::version.eq(expected_version));
+    let connected_at = (next == MatchState::Connected).then_some(now);
+    let closed_at = (next == MatchState::Declined).then_some(now);
+    let common = (
+        matches::state.eq(next.as_str()),
+        matches::version.eq(expected_version + 1),
+        matches::updated_at.eq(now),
+        matches::connected_at.eq(connected_at),
+        matches::closed_at.eq(closed_at),
+    );
+    let rows = match answer.side {
+        Side::Offer => diesel::update(target)
+            .set((
+                common,
+                matches::offer_response.eq(answer.response.as_str()),
+                matches::offer_reason_code.eq(answer.reason_code),
+                matches::offer_reason_text.eq(answer.reason_text),
+                matches::offer_responded_by.eq(answer.by),
+                matches::offer_responded_at.eq(Some(now)),
+            ))
+            .execute(conn)?,
+        Side::Need => diesel::update(target)
+            .set((
+                common,
+                matches::need_response.eq(answer.response.as_str()),
+                matches::need_reason_code.eq(answer.reason_code),
+                matches::need_reason_text.eq(answer.reason_text),
+                matches::need_responded_by.eq(answer.by),
+                matches::need_responded_at.eq(Some(now)),
+            ))
+            .execute(conn)?,
+    };
+    Ok(rows == 1)
+}
+
+/// Moves to a deal or closes, if the match is still at the version the caller saw.
+pub fn finish(
+    conn: &mut DbConnection,
+    id: &str,
+    expected_version: i32,
+    next: MatchState,
+    deal: Option<(Option<i64>, Option<NaiveDate>)>,
+    now: NaiveDateTime,
+) -> Result<bool, AppError> {
+    let target = matches::table.find(id).filter(matches::version.eq(expected_version));
+    let base =
+        (matches::state.eq(next.as_str()), matches::version.eq(expected_version + 1), matches::updated_at.eq(now));
+    let rows = match deal {
+        Some((value, date)) => diesel::update(target)
+            .set((base, matches::deal_value_vnd.eq(value), matches::deal_date.eq(date)))
+            .execute(conn)?,
+        None => diesel::update(target).set((base, matches::closed_at.eq(Some(now)))).execute(conn)?,
+    };
+    Ok(rows == 1)
+}
+
+/// Suggestions involving a listing that left the marketplace.
+pub fn open_suggestions_of(conn: &mut DbConnection, listing_id: &str) -> Result<Vec<MatchRow>, AppError> {
+    Ok(matches::table
+        .filter(matches::offer_id.eq(listing_id).or(matches::need_id.eq(listing_id)))
+        .filter(matches::state.eq(MatchState::Suggested.as_str()))
+        .select(MatchRow::as_select())
+        .load(conn)?)
+}
+
+/// Who sees which matches in a list.
+pub enum Visibility {
+    /// Participants: matches of these organizations.
+    Orgs(Vec<String>),
+    /// Officers: matches where either side's organization belongs to this province.
+    Tenant(String),
+    /// Platform admins.
+    All,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct MatchFilter {
+    pub listing_id: Option<String>,
+    pub state: Option<MatchState>,
+}
+
+pub fn list(
+    conn: &mut DbConnection,
+    who: &Visibility,
+    filter: &MatchFilter,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<MatchRow>, i64), AppError> {
+    macro_rules! filtered {
+        () => {{
+            let mut query = matches::table.into_boxed();
+            match who {
+                Visibility::Orgs(orgs) => {
+                    query = query.filter(
+                        matches::offer_org_id.eq_any(orgs.clone()).or(matches::need_org_id.eq_any(orgs.clone())),
+                    )
+                }
+                Visibility::Tenant(tenant) => {
+                    query = query.filter(
+                        matches::offer_tenant_id.eq(tenant.clone()).or(matches::need_tenant_id.eq(tenant.clone())),
+                    )
+                }
+                Visibility::All => {}
+            }
+            if let Some(listing) = &filter.listing_id {
+                query = query.filter(matches::offer_id.eq(listing.clone()).or(matches::need_id.eq(listing.clone())));
+            }
+            if let Some(state) = filter.state {
+                query = query.filter(matches::state.eq(state.as_str()));
+            }
+            query
+        }};
+    }
+    let total = filtered!().select(count_star()).first(conn)?;
+    let rows = filtered!()
+        .order((matches::score.desc(), matches::id.asc()))
+        .offset(offset)
+        .limit(limit)
+        .select(MatchRow::as_select())
+        .load(conn)?;
+    Ok((rows, total))
+}
+
+/// How the other sides declined matches of this listing: (reason, count).
+pub fn decline_reasons(conn: &mut DbConnection, listing_id: &str) -> Result<Vec<(String, i64)>, AppError> {
+    let as_offer: Vec<(Option<String>, i64)> = matches::table
+        .filter(matches::offer_id.eq(listing_id))
+        .filter(matches::need_response.eq(Response::Declined.as_str()))
+        .group_by(matches::need_reason_code)
+        .select((matches::need_reason_code, count_star()))
+        .load(conn)?;
+    let as_need: Vec<(Option<String>, i64)> = matches::table
+        .filter(matches::need_id.eq(listing_id))
+        .filter(matches::offer_response.eq(Response::Declined.as_str()))
+        .group_by(matches::offer_reason_code)
+        .select((matches::offer_reason_code, count_star()))
+        .load(conn)?;
+    let mut totals: std::collections::BTreeMap<String, i64> = std::collections::BTreeMap::new();
+    for (code, n) in as_offer.into_iter().chain(as_need) {
+        *totals.entry(code.unwrap_or_else(|| "other".into())).or_default() += n;
+    }
+    Ok(totals.into_iter().collect())
+}

@@ -1,0 +1,165 @@
+//! Matches as each caller may see them: contact details and confidential listing details
+//! only for the two sides, and only once they are connected.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::Serialize;
+
+use super::lifecycle::{MatchState, Side};
+use super::score::ScorePart;
+use super::store::MatchRow;
+use crate::auth::Principal;
+use crate::db::DbConnection;
+use crate::error::AppError;
+
+/// Who is looking at a match.
+#[derive(Debug, Clone)]
+pub struct MatchAccess {
+    /// The sides the caller is a member of.
+    pub sides: Vec<Side>,
+    /// An officer of either side's province (or a platform admin).
+    pub officer: bool,
+    /// An officer who may act (not only read).
+    pub officer_may_act: bool,
+}
+
+impl MatchAccess {
+    pub fn participant(&self) -> bool {
+        !self.sides.is_empty()
+    }
+}
+
+pub fn access(conn: &mut DbConnection, principal: &Principal, row: &MatchRow) -> Result<Option<MatchAccess>, AppError> {
+    let mut sides = Vec::new();
+    if crate::registry::store::member_role(conn, &row.offer_org_id, &principal.user_id)?.is_some() {
+        sides.push(Side::Offer);
+    }
+    if crate::registry::store::member_role(conn, &row.need_org_id, &principal.user_id)?.is_some() {
+        sides.push(Side::Need);
+    }
+    let scopes: Vec<_> =
+        [&row.offer_tenant_id, &row.need_tenant_id].iter().filter_map(|t| principal.review_scope(t)).collect();
+    let officer = !scopes.is_empty();
+    let officer_may_act = scopes.iter().any(|s| s.may_decide());
+    Ok((!sides.is_empty() || officer).then_some(MatchAccess { sides, officer, officer_may_act }))
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct MatchedListing {
+    pub id: String,
+    pub title_vi: String,
+    pub organization_id: String,
+    pub organization_name: String,
+    /// The organization's province.
+    pub province: String,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct SideAnswer {
+    pub response: Option<String>,
+    pub reason_code: Option<String>,
+    /// The free text of "other": for that side and the officers only.
+    pub reason_text: Option<String>,
+    pub responded_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Contact {
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub confidential_details: Option<String>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Contacts {
+    pub offer: Contact,
+    pub need: Contact,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct MatchView {
+    pub id: String,
+    pub state: String,
+    /// 0 to 1.
+    pub score: f64,
+    /// Every part of the score and what it compared.
+    pub score_parts: Vec<ScorePart>,
+    /// `engine` or `facilitated` (proposed by an officer).
+    pub origin: String,
+    pub note: Option<String>,
+    pub offer: MatchedListing,
+    pub need: MatchedListing,
+    pub offer_answer: SideAnswer,
+    pub need_answer: SideAnswer,
+    /// The sides the caller speaks for.
+    pub your_sides: Vec<Side>,
+    pub deal_value_vnd: Option<i64>,
+    pub deal_date: Option<NaiveDate>,
+    pub version: i32,
+    pub created_at: NaiveDateTime,
+    pub connected_at: Option<NaiveDateTime>,
+    pub closed_at: Option<NaiveDateTime>,
+    /// Once connected, for the two sides only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contacts: Option<Contacts>,
+}
+
+fn matched_listing(conn: &mut DbConnection, listing_id: &str) -> Result<MatchedListing, AppError> {
+    let record = crate::listings::store::find(conn, listing_id)?.ok_or(AppError::NotFound)?;
+    Ok(MatchedListing {
+        id: record.row.id.clone(),
+        title_vi: record.row.title_vi.clone(),
+        organization_id: record.row.org_id.clone(),
+        organization_name: record.org_name.clone(),
+        province: record.row.tenant_id.clone(),
+    })
+}
+
+fn contact(conn: &mut DbConnection, org_id: &str, listing_id: &str) -> Result<Contact, AppError> {
+    let (name, email, phone) = crate::registry::store::contact_of(conn, org_id)?.unwrap_or_default();
+    let confidential = crate::listings::store::find(conn, listing_id)?.and_then(|l| l.row.confidential_details);
+    Ok(Contact { name, email, phone, confidential_details: confidential })
+}
+
+pub fn view(conn: &mut DbConnection, row: &MatchRow, access: &MatchAccess) -> Result<MatchView, AppError> {
+    let connected = matches!(MatchState::parse(&row.state), Some(MatchState::Connected | MatchState::Deal));
+    let contacts = if connected && access.participant() {
+        Some(Contacts {
+            offer: contact(conn, &row.offer_org_id, &row.offer_id)?,
+            need: contact(conn, &row.need_org_id, &row.need_id)?,
+        })
+    } else {
+        None
+    };
+    let sees_text = |side: Side| access.officer || access.sides.contains(&side);
+    Ok(MatchView {
+        id: row.id.clone(),
+        state: row.state.clone(),
+        score: row.score,
+        score_parts: row.score().map(|s| s.parts).unwrap_or_default(),
+        origin: row.origin.clone(),
+        note: row.note.clone(),
+        offer: matched_listing(conn, &row.offer_id)?,
+        need: matched_listing(conn, &row.need_id)?,
+        offer_answer: SideAnswer {
+            response: row.offer_response.clone(),
+            reason_code: row.offer_reason_code.clone(),
+            reason_text: row.offer_reason_text.clone().filter(|_| sees_text(Side::Offer)),
+            responded_at: row.offer_responded_at,
+        },
+        need_answer: SideAnswer {
+            response: row.need_response.clone(),
+            reason_code: row.need_reason_code.clone(),
+            reason_text: row.need_reason_text.clone().filter(|_| sees_text(Side::Need)),
+            responded_at: row.need_responded_at,
+        },
+        your_sides: access.sides.clone(),
+        deal_value_vnd: row.deal_value_vnd,
+        deal_date: row.deal_date,
+        version: row.version,
+        created_at: row.created_at,
+        connected_at: row.connected_at,
+        closed_at: row.closed_at,
+        contacts,
+    })
+}
