@@ -132,6 +132,7 @@ pub enum SearchEngineKind {
 pub struct MatchingSettings {
     pub candidates: usize,
     pub threshold: f64,
+    pub max_per_listing: usize,
     pub weights: MatchWeights,
 }
 

@@ -102,8 +102,13 @@ pub async fn run(state: &web::Data<AppState>, listing_id: &str) -> Result<MatchR
         return Ok(MatchRun { closed, ..Default::default() });
     }
     let threshold = state.settings.matching.threshold;
-    let kept: Vec<(ListingRecord, Score)> =
-        candidates(state, &record).await?.into_iter().filter(|(_, s)| s.total >= threshold).collect();
+    // The best first, at most `max_per_listing`, so that nobody is flooded.
+    let kept: Vec<(ListingRecord, Score)> = candidates(state, &record)
+        .await?
+        .into_iter()
+        .filter(|(_, s)| s.total >= threshold)
+        .take(state.settings.matching.max_per_listing.max(1))
+        .collect();
     let app = state.clone();
     let run = state
         .db
