@@ -150,6 +150,7 @@ pub struct MatchWeights {
 #[derive(Debug, Clone, Deserialize)]
 pub struct NotificationSettings {
     pub digest_hour: u32,
+    pub weekly_summary: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -20,6 +20,7 @@ pub mod notify;
 pub mod openapi;
 pub mod ops;
 pub mod registry;
+pub mod reports;
 pub mod schedule;
 pub mod search;
 pub mod startup;

@@ -20,6 +20,7 @@ Errors are application/problem+json (RFC 9457) in Vietnamese or English by Accep
         (name = "listings", description = "Technology offers and needs, and the marketplace"),
         (name = "matches", description = "Offers matched with needs, from suggestion to deal"),
         (name = "notifications", description = "In-app notifications, email preferences, saved searches, unsubscribe"),
+        (name = "reports", description = "Province and national figures, targets, open-data exports"),
         (name = "taxonomy", description = "Reference classifications"),
         (name = "operations", description = "Health and metrics"),
     )

@@ -1,5 +1,5 @@
 //! Work that runs on a timer in every instance: tidying the job queue, daily digests,
-//! saved searches, expiring listings.
+//! saved searches, weekly summaries, expiring listings.
 //! Each task is safe to run from several instances at once.
 
 use std::time::Duration;
@@ -37,6 +37,11 @@ async fn run(state: web::Data<AppState>, mut shutdown: watch::Receiver<bool>) {
             Ok(told) if told > 0 => tracing::info!(told, "saved search hits notified"),
             Ok(_) => {}
             Err(error) => tracing::warn!(%error, "saved searches failed"),
+        }
+        match crate::reports::weekly::run_due(&state).await {
+            Ok(sent) if sent > 0 => tracing::info!(sent, "weekly summaries queued"),
+            Ok(_) => {}
+            Err(error) => tracing::warn!(%error, "weekly summaries failed"),
         }
         match crate::listings::expiry::sweep(&state).await {
             Ok(sweep) if sweep.expired + sweep.reminded > 0 => {

@@ -180,7 +180,8 @@ fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
             .configure(registry::routes::configure)
             .configure(listings::routes::configure)
             .configure(crate::matching::routes::configure)
-            .configure(crate::notify::routes::configure),
+            .configure(crate::notify::routes::configure)
+            .configure(crate::reports::routes::configure),
     );
 }
 

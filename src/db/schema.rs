@@ -355,6 +355,26 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    tenant_targets (tenant_id, indicator) {
+        tenant_id -> Text,
+        indicator -> Text,
+        value -> BigInt,
+        year -> Integer,
+        updated_by -> Nullable<Text>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    weekly_summaries (tenant_id, week_start) {
+        tenant_id -> Text,
+        week_start -> Date,
+        recipients -> Integer,
+        sent_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(notifications -> users (user_id));
 diesel::joinable!(saved_search_hits -> saved_searches (saved_search_id));
 diesel::joinable!(listings -> organizations (org_id));
@@ -396,4 +416,15 @@ diesel::allow_tables_to_appear_in_same_query!(
     notification_preferences,
     saved_searches,
     saved_search_hits,
+    tenant_targets,
+    weekly_summaries,
+);
+
+// The figures count listings by code and kind.
+diesel::allow_columns_to_appear_in_same_group_by_clause!(
+    listing_fields::code,
+    listing_fields::version,
+    listing_tags::code,
+    listing_tags::version,
+    listings::kind,
 );

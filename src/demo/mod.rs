@@ -29,6 +29,10 @@ pub struct DemoOrg {
     pub contact_name: &'static str,
     pub contact_email: String,
     pub fields: Vec<&'static str>,
+    /// Registered and submitted for review.
+    pub registered_at: NaiveDateTime,
+    /// Approved by the province.
+    pub approved_at: NaiveDateTime,
 }
 
 #[derive(Debug, Clone)]
@@ -48,6 +52,8 @@ pub struct DemoListing {
     pub price_vnd: Option<i64>,
     pub budget: Option<(i64, i64)>,
     pub location: String,
+    /// Sent for review; approved and published at `published_at`.
+    pub submitted_at: NaiveDateTime,
     pub published_at: NaiveDateTime,
 }
 
@@ -102,6 +108,8 @@ pub fn generate(
     now: NaiveDateTime,
 ) -> DemoData {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    // Dates come from their own stream, so that names and texts stay those of earlier versions.
+    let mut history = ChaCha8Rng::seed_from_u64(seed.wrapping_add(0x5eed));
     let mut demo_orgs = Vec::with_capacity(orgs);
     for n in 0..orgs.max(usize::from(listings > 0)) {
         let kind = *pick(&mut rng, KINDS);
@@ -116,7 +124,11 @@ pub fn generate(
             .map(|p| p.0.clone())
             .unwrap_or_else(|| "01".into());
         let topic = pick(&mut rng, TOPICS);
+        let registered_at = now - Duration::minutes(history.random_range((350 * 24 * 60)..(720 * 24 * 60)));
+        let approved_at = registered_at + Duration::minutes(history.random_range(60..(10 * 24 * 60)));
         demo_orgs.push(DemoOrg {
+            registered_at,
+            approved_at,
             id: id(seed, 1, n),
             search_name: fold(&legal_name),
             description: format!("{} chuyên về {}.", legal_name, topic.keywords.join(", ")),
@@ -153,7 +165,12 @@ pub fn generate(
                 .unwrap_or_else(|| "01".into())
         };
         let place = provinces.iter().find(|p| p.0 == location).map(|p| p.1.as_str()).unwrap_or("Việt Nam");
+        let trl = rng.random_range(topic.trl.0..=topic.trl.1);
+        let price_vnd = (kind == "offer" && rng.random_bool(0.8)).then_some(price);
+        let published_at = now - Duration::minutes(rng.random_range(0..(330 * 24 * 60)));
         demo_listings.push(DemoListing {
+            submitted_at: published_at - Duration::minutes(history.random_range(30..(5 * 24 * 60))),
+            published_at,
             id: id(seed, 2, n),
             org,
             kind,
@@ -169,11 +186,10 @@ pub fn generate(
             tags: topic.tags.to_vec(),
             modes,
             vsic_section: (kind == "need").then_some(topic.vsic),
-            trl: rng.random_range(topic.trl.0..=topic.trl.1),
-            price_vnd: (kind == "offer" && rng.random_bool(0.8)).then_some(price),
+            trl,
+            price_vnd,
             budget: (kind == "need").then(|| (price / 2, price * 2)),
             location,
-            published_at: now - Duration::minutes(rng.random_range(0..(330 * 24 * 60))),
             title: format!("{title} tại {place}"),
         });
     }
@@ -200,10 +216,13 @@ mod tests {
         assert_ne!(a.listings[0].title, c.listings[0].title);
         for org in &a.orgs {
             assert!(crate::registry::tax_code::TaxCode::parse(&org.tax_code).is_ok());
+            assert!(org.registered_at < org.approved_at && org.approved_at < now);
             assert!(provinces.iter().any(|p| p.0 == org.tenant_id));
         }
         for listing in &a.listings {
             assert!((1..=9).contains(&listing.trl));
+            assert!(listing.submitted_at < listing.published_at && listing.published_at <= now);
+            assert!(a.orgs[listing.org].approved_at < listing.submitted_at, "listed once approved");
             if let Some((min, max)) = listing.budget {
                 assert!(min <= max);
             }

@@ -6,8 +6,8 @@ use diesel::prelude::*;
 use super::{DEMO_EMAIL, DemoListing, DemoOrg};
 use crate::db::DbConnection;
 use crate::db::schema::{
-    listing_fields, listing_modes, listing_tags, listings, organization_fields, organization_members, organizations,
-    users,
+    audit_log, listing_fields, listing_modes, listing_tags, listings, organization_fields, organization_members,
+    organizations, users,
 };
 use crate::error::AppError;
 
@@ -74,11 +74,11 @@ pub fn insert_orgs(conn: &mut DbConnection, orgs: &[DemoOrg], owner: &str, now: 
                     organizations::status.eq("approved"),
                     organizations::version.eq(3),
                     organizations::created_by.eq(owner),
-                    organizations::created_at.eq(now),
+                    organizations::created_at.eq(org.registered_at),
                     organizations::updated_at.eq(now),
-                    organizations::submitted_at.eq(Some(now)),
-                    organizations::decided_at.eq(Some(now)),
-                    organizations::approved_at.eq(Some(now)),
+                    organizations::submitted_at.eq(Some(org.registered_at)),
+                    organizations::decided_at.eq(Some(org.approved_at)),
+                    organizations::approved_at.eq(Some(org.approved_at)),
                 )
             })
             .collect();
@@ -108,7 +108,55 @@ pub fn insert_orgs(conn: &mut DbConnection, orgs: &[DemoOrg], owner: &str, now: 
             })
             .collect();
         insert_rows!(conn, organization_fields::table, &fields)?;
+        let reviews: Vec<Review<'_>> = chunk
+            .iter()
+            .map(|org| Review {
+                tenant_id: &org.tenant_id,
+                entity_type: crate::registry::service::ENTITY,
+                entity_id: &org.id,
+                submitted_at: org.registered_at,
+                approved_at: org.approved_at,
+                states: ("submitted", "approved"),
+            })
+            .collect();
+        insert_reviews(conn, &reviews, owner)?;
     }
+    Ok(())
+}
+
+/// One review that ended in approval, as the audit log records it.
+struct Review<'a> {
+    tenant_id: &'a str,
+    entity_type: &'static str,
+    entity_id: &'a str,
+    submitted_at: NaiveDateTime,
+    approved_at: NaiveDateTime,
+    /// The states after submission and after approval.
+    states: (&'static str, &'static str),
+}
+
+/// The audit lines of reviews, so that the province figures have review times to show.
+fn insert_reviews(conn: &mut DbConnection, reviews: &[Review<'_>], actor: &str) -> Result<(), AppError> {
+    let rows: Vec<_> = reviews
+        .iter()
+        .flat_map(|r| {
+            [("submit", r.submitted_at, r.states.0), ("approve", r.approved_at, r.states.1)].map(
+                |(action, at, to_state)| {
+                    (
+                        audit_log::id.eq(uuid::Uuid::now_v7().to_string()),
+                        audit_log::tenant_id.eq(Some(r.tenant_id)),
+                        audit_log::actor_id.eq(Some(actor)),
+                        audit_log::entity_type.eq(r.entity_type),
+                        audit_log::entity_id.eq(r.entity_id),
+                        audit_log::action.eq(action),
+                        audit_log::to_state.eq(Some(to_state)),
+                        audit_log::created_at.eq(at),
+                    )
+                },
+            )
+        })
+        .collect();
+    insert_rows!(conn, audit_log::table, &rows)?;
     Ok(())
 }
 
@@ -148,9 +196,9 @@ pub fn insert_listings(
                         listings::budget_max_vnd.eq(l.budget.map(|b| b.1)),
                         listings::location_tenant_id.eq(&l.location),
                         listings::created_by.eq(owner),
-                        listings::created_at.eq(l.published_at),
+                        listings::created_at.eq(l.submitted_at),
                         listings::updated_at.eq(now),
-                        listings::submitted_at.eq(Some(l.published_at)),
+                        listings::submitted_at.eq(Some(l.submitted_at)),
                         listings::decided_at.eq(Some(l.published_at)),
                         listings::published_at.eq(Some(l.published_at)),
                         listings::expires_at.eq(Some(l.published_at + Duration::days(validity_days))),
@@ -196,6 +244,18 @@ pub fn insert_listings(
             })
             .collect();
         insert_rows!(conn, listing_modes::table, &modes)?;
+        let reviews: Vec<Review<'_>> = chunk
+            .iter()
+            .map(|l| Review {
+                tenant_id: &orgs[l.org].tenant_id,
+                entity_type: crate::listings::service::ENTITY,
+                entity_id: &l.id,
+                submitted_at: l.submitted_at,
+                approved_at: l.published_at,
+                states: ("pending_review", "published"),
+            })
+            .collect();
+        insert_reviews(conn, &reviews, owner)?;
     }
     Ok(())
 }

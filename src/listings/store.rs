@@ -432,13 +432,29 @@ pub fn review_queue(
 
 /// Public listings after `after` (by id), for rebuilding the index in chunks.
 pub fn public_after(conn: &mut DbConnection, after: &str, limit: i64) -> Result<Vec<ListingRecord>, AppError> {
-    let rows = with_org!()
+    public_page(conn, None, None, after, limit)
+}
+
+/// Public listings after `after` (by id), of one province and kind if given: the exports.
+pub fn public_page(
+    conn: &mut DbConnection,
+    tenant: Option<&str>,
+    kind: Option<ListingKind>,
+    after: &str,
+    limit: i64,
+) -> Result<Vec<ListingRecord>, AppError> {
+    let mut query = with_org!()
         .filter(listings::status.eq(ListingStatus::Published.as_str()))
         .filter(organizations::status.ne_all(HIDING_ORG_STATES))
-        .filter(listings::id.gt(after))
-        .order(listings::id.asc())
-        .limit(limit)
-        .load(conn)?;
+        .filter(listings::id.gt(after.to_owned()))
+        .into_boxed();
+    if let Some(tenant) = tenant {
+        query = query.filter(listings::tenant_id.eq(tenant.to_owned()));
+    }
+    if let Some(kind) = kind {
+        query = query.filter(listings::kind.eq(kind.as_str()));
+    }
+    let rows = query.order(listings::id.asc()).limit(limit).load(conn)?;
     with_codes(conn, rows)
 }
 

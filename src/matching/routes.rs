@@ -352,7 +352,7 @@ pub async fn deal(
                 &row.id,
                 row.version,
                 next.state,
-                Some((value.map(Vnd::amount), date.or(Some(now.date())))),
+                Some((value.map(Vnd::amount), date.or(Some(crate::notify::digest::local_time(now).date())))),
                 now,
             )? {
                 return Err(stale(&row));

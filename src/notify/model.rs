@@ -8,6 +8,8 @@ code_enum! {
         ReviewDecision => "review_decision",
         SavedSearch => "saved_search",
         ExpiryReminder => "expiry_reminder",
+        /// For a province's admins: the week's figures, every Monday.
+        WeeklySummary => "weekly_summary",
     }
 }
 

@@ -128,6 +128,8 @@ pub struct Preferences {
     pub review_decision: Option<String>,
     pub saved_search: Option<String>,
     pub expiry_reminder: Option<String>,
+    /// Province admins: the Monday summary of the week before.
+    pub weekly_summary: Option<String>,
 }
 
 fn preferences_view(prefs: Vec<(Kind, Mode)>) -> Preferences {
@@ -138,6 +140,7 @@ fn preferences_view(prefs: Vec<(Kind, Mode)>) -> Preferences {
         review_decision: of(Kind::ReviewDecision),
         saved_search: of(Kind::SavedSearch),
         expiry_reminder: of(Kind::ExpiryReminder),
+        weekly_summary: of(Kind::WeeklySummary),
     }
 }
 
@@ -165,6 +168,7 @@ pub async fn put_preferences(
         (Kind::ReviewDecision, "review_decision", body.review_decision),
         (Kind::SavedSearch, "saved_search", body.saved_search),
         (Kind::ExpiryReminder, "expiry_reminder", body.expiry_reminder),
+        (Kind::WeeklySummary, "weekly_summary", body.weekly_summary),
     ] {
         if let Some(raw) = value
             && let Some(mode) = v.check(Mode::parse_field(field, &raw))

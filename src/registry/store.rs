@@ -119,14 +119,45 @@ fn codes_of(conn: &mut DbConnection, ids: &[String]) -> Result<(OwnedCodes, Owne
 pub fn with_codes(conn: &mut DbConnection, rows: Vec<OrgRow>) -> Result<Vec<OrgRecord>, AppError> {
     let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
     let (fields, tags) = codes_of(conn, &ids)?;
+    let by_org = |codes: Vec<(String, CodeRef)>| {
+        let mut grouped: std::collections::HashMap<String, Vec<CodeRef>> = std::collections::HashMap::new();
+        for (id, code) in codes {
+            grouped.entry(id).or_default().push(code);
+        }
+        grouped
+    };
+    let (mut fields, mut tags) = (by_org(fields), by_org(tags));
     Ok(rows
         .into_iter()
         .map(|row| OrgRecord {
-            st_fields: fields.iter().filter(|(id, _)| *id == row.id).map(|(_, c)| c.clone()).collect(),
-            strategic_tags: tags.iter().filter(|(id, _)| *id == row.id).map(|(_, c)| c.clone()).collect(),
+            st_fields: fields.remove(&row.id).unwrap_or_default(),
+            strategic_tags: tags.remove(&row.id).unwrap_or_default(),
             row,
         })
         .collect())
+}
+
+/// Approved organizations after `after` (by id), of one province and kind if given: the
+/// exports.
+pub fn approved_page(
+    conn: &mut DbConnection,
+    tenant: Option<&str>,
+    kind: Option<OrgKind>,
+    after: &str,
+    limit: i64,
+) -> Result<Vec<OrgRecord>, AppError> {
+    let mut query = organizations::table
+        .filter(organizations::status.eq(OrgStatus::Approved.as_str()))
+        .filter(organizations::id.gt(after.to_owned()))
+        .into_boxed();
+    if let Some(tenant) = tenant {
+        query = query.filter(organizations::tenant_id.eq(tenant.to_owned()));
+    }
+    if let Some(kind) = kind {
+        query = query.filter(organizations::kind.eq(kind.as_str()));
+    }
+    let rows = query.order(organizations::id.asc()).limit(limit).select(OrgRow::as_select()).load(conn)?;
+    with_codes(conn, rows)
 }
 
 pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<OrgRecord>, AppError> {

@@ -15,6 +15,7 @@ mod matching;
 mod operations;
 mod reference_data;
 mod registry;
+mod reports;
 mod search_contract;
 mod sessions;
 mod tenants;

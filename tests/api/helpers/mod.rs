@@ -268,6 +268,17 @@ impl TestApp {
         }
     }
 
+    /// Moves the clock and renews the sessions, whose access tokens last minutes.
+    pub async fn travel(&self, to: chrono::NaiveDateTime, sessions: &mut [&mut Session]) {
+        self.clock.travel_to(to);
+        for session in sessions.iter_mut() {
+            let reply = self.post("/api/v1/auth/refresh", &json!({ "refresh_token": session.refresh_token })).await;
+            let body = reply.ok();
+            session.access_token = body["access_token"].as_str().expect("access token").to_owned();
+            session.refresh_token = body["refresh_token"].as_str().expect("refresh token").to_owned();
+        }
+    }
+
     /// A signed-in platform administrator.
     pub async fn platform_admin(&self, email: &str) -> Session {
         let session = self.signed_in(email).await;

@@ -1,0 +1,11 @@
+//! What each province reports on: figures over a period, targets beside them, the national
+//! table, open-data exports and the weekly summary to each province's admins.
+
+pub mod export;
+pub mod figures;
+pub mod model;
+pub mod period;
+pub mod routes;
+pub mod service;
+pub mod store;
+pub mod weekly;
