@@ -289,6 +289,7 @@ async fn seed_demo(settings: Settings, orgs: usize, listings: usize, seed: u64) 
         progress.advance((end - start) as u64);
     }
     progress.finish();
+    db.run(|conn| crate::db::refresh_statistics(conn, true)).await.map_err(|e| e.to_string())?;
     let stored = started.elapsed().as_secs_f64();
     let report = rebuild_index(&settings, &db).await?;
     println!(

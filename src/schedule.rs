@@ -1,5 +1,5 @@
 //! Work that runs on a timer in every instance: tidying the job queue, daily digests,
-//! saved searches, weekly summaries, expiring listings.
+//! saved searches, weekly summaries, expiring listings, the query planner's statistics.
 //! Each task is safe to run from several instances at once.
 
 use std::time::Duration;
@@ -10,6 +10,9 @@ use tokio::task::JoinHandle;
 
 use crate::startup::AppState;
 
+/// How often the query planner's statistics are refreshed.
+const STATISTICS_EVERY: Duration = Duration::from_secs(3600);
+
 pub fn spawn(state: web::Data<AppState>, shutdown: watch::Receiver<bool>) -> JoinHandle<()> {
     tokio::spawn(run(state, shutdown))
 }
@@ -17,6 +20,7 @@ pub fn spawn(state: web::Data<AppState>, shutdown: watch::Receiver<bool>) -> Joi
 async fn run(state: web::Data<AppState>, mut shutdown: watch::Receiver<bool>) {
     let every = Duration::from_secs(state.settings.jobs.schedule_interval_secs.max(1));
     let mut ticks = tokio::time::interval(every);
+    let mut statistics_refreshed = tokio::time::Instant::now();
     loop {
         tokio::select! {
             _ = ticks.tick() => {}
@@ -27,6 +31,12 @@ async fn run(state: web::Data<AppState>, mut shutdown: watch::Receiver<bool>) {
             Ok((buried, deleted)) if buried + deleted > 0 => tracing::info!(buried, deleted, "tidied the job queue"),
             Ok(_) => {}
             Err(error) => tracing::warn!(%error, "could not tidy the job queue"),
+        }
+        if statistics_refreshed.elapsed() >= STATISTICS_EVERY {
+            statistics_refreshed = tokio::time::Instant::now();
+            if let Err(error) = state.db.run(|conn| crate::db::refresh_statistics(conn, false)).await {
+                tracing::warn!(%error, "could not refresh the query planner's statistics");
+            }
         }
         match crate::notify::digest::run_due(&state).await {
             Ok(sent) if sent > 0 => tracing::info!(sent, "daily digests queued"),

@@ -65,6 +65,7 @@ pub fn open_database(settings: &Settings) -> Result<Db, StartupError> {
     if applied > 0 {
         tracing::info!(applied, backend = db.backend().name(), "database migrations applied");
     }
+    crate::db::refresh_statistics(&mut *db.get()?, false)?;
     Ok(db)
 }
 

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
 use diesel::r2d2::{self, ManageConnection};
-use diesel::{Connection, PgConnection, SqliteConnection};
+use diesel::{Connection, PgConnection, RunQueryDsl, SqliteConnection};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
 pub use sql::{fold_like_pattern, insert_ignoring_duplicates};
@@ -179,6 +179,32 @@ impl Db {
     pub fn get(&self) -> Result<r2d2::PooledConnection<ConnectionManager>, AppError> {
         Ok(self.pool.get()?)
     }
+}
+
+/// Keeps the query planner's statistics current. SQLite plans from `sqlite_stat1`, which
+/// only `ANALYZE` fills: without it, the figures' queries pick indexes that read every row.
+/// Cheap when nothing changed much (`PRAGMA optimize`); `full` analyses every table, for
+/// after a bulk import. PostgreSQL's autovacuum does this itself unless asked.
+pub fn refresh_statistics(conn: &mut DbConnection, full: bool) -> Result<(), AppError> {
+    match conn {
+        DbConnection::Sqlite(sqlite) => {
+            let analysed: i64 = diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(
+                "(SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1')",
+            ))
+            .get_result(sqlite)?;
+            if full || analysed == 0 {
+                sqlite.batch_execute("PRAGMA analysis_limit = 1000; ANALYZE;")?;
+            } else {
+                sqlite.batch_execute("PRAGMA analysis_limit = 1000; PRAGMA optimize;")?;
+            }
+        }
+        DbConnection::Postgres(pg) => {
+            if full {
+                pg.batch_execute("ANALYZE;")?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// A transaction meant to write. On SQLite it starts with `BEGIN IMMEDIATE`, so that two

@@ -13,6 +13,7 @@ use super::period::Period;
 use super::store::{self, Bounds, CodeCount, Deal, MatchCount, TargetRow, Waiting};
 use crate::db::DbConnection;
 use crate::error::AppError;
+use crate::listings::lifecycle::ListingStatus;
 use crate::registry::lifecycle::OrgStatus;
 use crate::taxonomy::{Scheme, Taxonomy};
 use crate::tenants::store::TenantRow;
@@ -104,7 +105,7 @@ impl Tallies {
 pub fn tally(
     organizations: &[store::KindStatusCount],
     listings: &[store::KindStatusCount],
-    public_listings: &[(String, String, i64)],
+    hidden_listings: &[(String, String, i64)],
     matches: &[MatchCount],
     connections: &[(String, String, i64)],
     deals: &[Deal],
@@ -118,7 +119,11 @@ pub fn tally(
         *tallies.of(tenant).listings.entry((kind.clone(), status.clone())).or_default() += count;
         *tallies.nation.listings.entry((kind.clone(), status.clone())).or_default() += count;
     }
-    for (tenant, kind, count) in public_listings {
+    // The marketplace shows published listings, less those of hidden organizations.
+    let published = ListingStatus::Published.as_str();
+    let public = listings.iter().filter(|(_, _, status, _)| status == published).map(|(t, k, _, c)| (t, k, *c));
+    let hidden = hidden_listings.iter().map(|(t, k, c)| (t, k, -c));
+    for (tenant, kind, count) in public.chain(hidden) {
         for tally in [tallies.provinces.entry(tenant.clone()).or_default(), &mut tallies.nation] {
             if kind == "offer" {
                 tally.public_offers += count;
@@ -147,7 +152,7 @@ fn gather(conn: &mut DbConnection, tenant: Option<&str>, period: &Period) -> Res
     Ok(tally(
         &store::organizations_by_kind_status(conn, tenant, bounds)?,
         &store::listings_by_kind_status(conn, tenant, bounds)?,
-        &store::public_listings_by_kind(conn, tenant, bounds)?,
+        &store::hidden_listings_by_kind(conn, tenant, bounds)?,
         &store::matches_by_state(conn, tenant, bounds)?,
         &store::connections(conn, tenant, bounds)?,
         &store::deals(conn, tenant, period.from, period.to)?,
@@ -468,8 +473,14 @@ mod tests {
             (s("01"), s("st_enterprise"), s("submitted"), 1),
             (s("01"), s("startup"), s("approved"), 2),
         ];
-        let public = vec![(s("01"), s("offer"), 7), (s("01"), s("need"), 3)];
-        let tallies = tally(&organizations, &[], &public, &[], &[], &[]);
+        let listings = vec![
+            (s("01"), s("offer"), s("published"), 8),
+            (s("01"), s("offer"), s("draft"), 2),
+            (s("01"), s("need"), s("published"), 3),
+        ];
+        // One published offer belongs to a suspended organization.
+        let hidden = vec![(s("01"), s("offer"), 1)];
+        let tallies = tally(&organizations, &listings, &hidden, &[], &[], &[]);
         let hanoi = tallies.province("01");
         assert_eq!(hanoi.indicator(Indicator::StEnterprises), 4);
         assert_eq!(hanoi.indicator(Indicator::Startups), 2);
