@@ -1,6 +1,8 @@
 //! The counting queries behind the figures. Each groups by province, so the same query
 //! serves one province (`tenant` given) and the whole country (`None`).
 
+use std::collections::BTreeMap;
+
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::dsl::{count_star, min};
 use diesel::prelude::*;
@@ -82,6 +84,18 @@ pub fn listings_by_kind_status(
     Ok(query.load(conn)?)
 }
 
+/// Organizations (of one province, or all) whose listings the marketplace hides.
+fn hidden_org_ids(conn: &mut DbConnection, tenant: Option<&str>) -> Result<Vec<String>, AppError> {
+    let mut query = organizations::table
+        .filter(organizations::status.eq_any(HIDING_ORG_STATES))
+        .select(organizations::id)
+        .into_boxed();
+    if let Some(tenant) = tenant {
+        query = query.filter(organizations::tenant_id.eq(tenant.to_owned()));
+    }
+    Ok(query.load(conn)?)
+}
+
 /// Published listings the marketplace hides because their organization is suspended or
 /// rejected, created within the bounds, by province and kind. The public counts are the
 /// published ones less these. Hidden organizations are few, so they are found first and
@@ -92,16 +106,8 @@ pub fn hidden_listings_by_kind(
     tenant: Option<&str>,
     created: Bounds,
 ) -> Result<Vec<(String, String, i64)>, AppError> {
-    let mut hidden_orgs = organizations::table
-        .filter(organizations::status.eq_any(HIDING_ORG_STATES))
-        .select(organizations::id)
-        .into_boxed();
-    if let Some(tenant) = tenant {
-        hidden_orgs = hidden_orgs.filter(organizations::tenant_id.eq(tenant.to_owned()));
-    }
-    let hidden_orgs: Vec<String> = hidden_orgs.load(conn)?;
-    let mut counts: std::collections::BTreeMap<(String, String), i64> = std::collections::BTreeMap::new();
-    for chunk in hidden_orgs.chunks(500) {
+    let mut counts: BTreeMap<(String, String), i64> = BTreeMap::new();
+    for chunk in hidden_org_ids(conn, tenant)?.chunks(500) {
         let mut query = listings::table
             .filter(listings::org_id.eq_any(chunk))
             .filter(listings::status.eq(ListingStatus::Published.as_str()))
@@ -127,22 +133,44 @@ pub type CodeCount = (String, String, String, i64);
 macro_rules! public_listings_by_code {
     ($name:ident, $codes:ident, $doc:literal) => {
         #[doc = $doc]
+        /// Counted as published listings less those of hidden organizations, for the same
+        /// reason as [`hidden_listings_by_kind`]: with a join the planner reads every listing.
         pub fn $name(conn: &mut DbConnection, tenant: &str, created: Bounds) -> Result<Vec<CodeCount>, AppError> {
-            let mut query = $codes::table
-                .inner_join(listings::table.inner_join(organizations::table))
-                .filter(listings::tenant_id.eq(tenant.to_owned()))
-                .filter(listings::status.eq(ListingStatus::Published.as_str()))
-                .filter(organizations::status.ne_all(HIDING_ORG_STATES))
-                .group_by(($codes::code, $codes::version, listings::kind))
-                .select(($codes::code, $codes::version, listings::kind, count_star()))
-                .into_boxed();
-            if let Some(start) = created.0 {
-                query = query.filter(listings::created_at.ge(start));
+            let published = |org_ids: Option<&[String]>| {
+                let mut query = $codes::table
+                    .inner_join(listings::table)
+                    .filter(listings::tenant_id.eq(tenant.to_owned()))
+                    .filter(listings::status.eq(ListingStatus::Published.as_str()))
+                    .group_by(($codes::code, $codes::version, listings::kind))
+                    .select(($codes::code, $codes::version, listings::kind, count_star()))
+                    .into_boxed();
+                if let Some(org_ids) = org_ids {
+                    query = query.filter(listings::org_id.eq_any(org_ids.to_vec()));
+                }
+                if let Some(start) = created.0 {
+                    query = query.filter(listings::created_at.ge(start));
+                }
+                if let Some(end) = created.1 {
+                    query = query.filter(listings::created_at.lt(end));
+                }
+                query
+            };
+            let mut counts: BTreeMap<(String, String, String), i64> = BTreeMap::new();
+            for (code, version, kind, count) in published(None).load::<CodeCount>(conn)? {
+                counts.insert((code, version, kind), count);
             }
-            if let Some(end) = created.1 {
-                query = query.filter(listings::created_at.lt(end));
+            for chunk in hidden_org_ids(conn, Some(tenant))?.chunks(500) {
+                for (code, version, kind, count) in published(Some(chunk)).load::<CodeCount>(conn)? {
+                    if let Some(total) = counts.get_mut(&(code, version, kind)) {
+                        *total -= count;
+                    }
+                }
             }
-            Ok(query.load(conn)?)
+            Ok(counts
+                .into_iter()
+                .filter(|(_, count)| *count > 0)
+                .map(|((code, version, kind), count)| (code, version, kind, count))
+                .collect())
         }
     };
 }
@@ -279,10 +307,7 @@ pub struct Waiting {
     pub oldest: Option<NaiveDateTime>,
 }
 
-pub fn waiting(
-    conn: &mut DbConnection,
-    tenant: Option<&str>,
-) -> Result<std::collections::BTreeMap<String, Waiting>, AppError> {
+pub fn waiting(conn: &mut DbConnection, tenant: Option<&str>) -> Result<BTreeMap<String, Waiting>, AppError> {
     let mut orgs = organizations::table
         .filter(organizations::status.eq(OrgStatus::Submitted.as_str()))
         .group_by(organizations::tenant_id)
@@ -299,7 +324,7 @@ pub fn waiting(
     }
     let orgs: Vec<(String, i64, Option<NaiveDateTime>)> = orgs.load(conn)?;
     let items: Vec<(String, i64, Option<NaiveDateTime>)> = items.load(conn)?;
-    let mut by_tenant: std::collections::BTreeMap<String, Waiting> = std::collections::BTreeMap::new();
+    let mut by_tenant: BTreeMap<String, Waiting> = BTreeMap::new();
     for (tenant, count, oldest) in orgs {
         let entry = by_tenant.entry(tenant).or_default();
         entry.organizations = count;

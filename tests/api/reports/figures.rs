@@ -272,6 +272,53 @@ async fn national_figures_put_provinces_side_by_side() {
 }
 
 #[tokio::test]
+async fn a_suspended_organization_leaves_the_public_counts_but_not_the_review_counts() {
+    let Known { app, hanoi_mod, hanoi_org, .. } = known_data().await;
+    let reply = app.decide_org(&hanoi_mod, &hanoi_org, "suspend", Some("Hồ sơ đang được xác minh lại")).await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+
+    // Its offer stays published (nothing is deleted) but the marketplace hides it.
+    let public = app.get("/api/v1/tenants/01/stats").await.ok().clone();
+    assert_eq!(
+        (public["listings"]["published_offers"].as_i64(), public["listings"]["published_needs"].as_i64()),
+        (Some(0), Some(1))
+    );
+    let fields = public["listings"]["by_st_field"].as_array().unwrap();
+    assert_eq!(fields.len(), 1, "{fields:?}");
+    assert_eq!(
+        (fields[0]["code"].as_str(), fields[0]["offers"].as_i64(), fields[0]["needs"].as_i64()),
+        (Some("405"), Some(0), Some(1))
+    );
+    assert_eq!(public["organizations"]["approved"], 2);
+    assert_eq!(public["st_enterprises"]["actual"], 0);
+
+    let full = app.get_as(&hanoi_mod.access_token, "/api/v1/tenants/01/stats").await.ok().clone();
+    assert_eq!(
+        counts(&full["listings"]["by_kind_status"], "status"),
+        owned(&[("offer", "published", 1), ("offer", "pending_review", 1), ("need", "published", 1)])
+    );
+    assert_eq!(
+        counts(&full["organizations"]["by_kind_status"], "status"),
+        owned(&[
+            ("st_enterprise", "suspended", 1),
+            ("st_enterprise", "submitted", 1),
+            ("startup", "approved", 1),
+            ("enterprise", "rejected", 1),
+            ("enterprise", "draft", 1),
+            ("institute", "approved", 1),
+        ])
+    );
+
+    let national = app.get("/api/v1/stats").await.ok().clone();
+    let hanoi = national["provinces"].as_array().unwrap().iter().find(|p| p["code"] == "01").unwrap().clone();
+    assert_eq!((hanoi["published_offers"].as_i64(), hanoi["published_needs"].as_i64()), (Some(0), Some(1)));
+    assert_eq!(
+        (national["totals"]["published_offers"].as_i64(), national["totals"]["published_needs"].as_i64()),
+        (Some(0), Some(2))
+    );
+}
+
+#[tokio::test]
 async fn bad_periods_and_unknown_provinces_are_refused() {
     let app = crate::helpers::spawn_app().await;
     app.clock.travel_to(at(2026, 3, 2, 2));
