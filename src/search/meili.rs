@@ -8,16 +8,21 @@ use meilisearch_sdk::client::{Client, SwapIndexes};
 use meilisearch_sdk::search::{MatchingStrategies, Selectors};
 use meilisearch_sdk::settings::{MinWordSizeForTypos, Settings, TypoToleranceSettings};
 use meilisearch_sdk::task_info::TaskInfo;
+use tantivy::tokenizer::TokenStream;
 
 use super::{
     Facet, FacetCount, Highlights, Hit, ListingDoc, Rebuild, SearchEngine, SearchError, SearchQuery, SearchResults,
     Sort, Strategy,
 };
 use crate::email::escape_html;
+use crate::text::fold;
 
 const HIGHLIGHT_START: &str = "\u{E000}";
 const HIGHLIGHT_END: &str = "\u{E001}";
 const TASK_TIMEOUT: Duration = Duration::from_secs(120);
+/// Relevance pages within the first this many hits are re-ranked so that exact spellings
+/// come first; deeper pages keep Meilisearch's order.
+const EXACT_RERANK_WINDOW: usize = 100;
 
 fn engine_error(error: impl std::fmt::Display) -> SearchError {
     SearchError::Engine(format!("meilisearch: {error}"))
@@ -134,6 +139,22 @@ fn facet_attribute(facet: Facet) -> &'static str {
     }
 }
 
+/// How many of the query's words, spelled exactly as typed (diacritics included), the
+/// document's title, summary and keywords contain. Meilisearch folds diacritics away
+/// before ranking, so "lúa" (rice) and "lụa" (silk) tie there.
+fn exact_words_in(query_words: &[String], doc: &ListingDoc) -> usize {
+    let mut analyzer = super::tantivy::schema::exact_analyzer();
+    let mut present = std::collections::HashSet::new();
+    for text in [&doc.title_vi, &doc.summary].into_iter().chain(doc.keywords.iter()) {
+        let text = crate::text::nfc(text);
+        let mut stream = analyzer.token_stream(&text);
+        while stream.advance() {
+            present.insert(stream.token().text.clone());
+        }
+    }
+    query_words.iter().filter(|w| present.contains(*w)).count()
+}
+
 /// Meilisearch does not escape the text around its highlight tags: escape it here, then
 /// put the tags in.
 fn highlighted(formatted: Option<&serde_json::Map<String, serde_json::Value>>, field: &str) -> Option<String> {
@@ -175,13 +196,20 @@ impl SearchEngine for MeiliEngine {
             Strategy::AllWords => &[MatchingStrategies::ALL, MatchingStrategies::LAST],
             Strategy::AnyWords => &[MatchingStrategies::LAST],
         };
+        let query_words: Vec<String> =
+            super::tantivy::query::words(&text).into_iter().map(|w| w.exact).filter(|w| w != &fold(w)).collect();
+        let rerank = query.sort == Sort::Relevance
+            && query.strategy == Strategy::AllWords
+            && !query_words.is_empty()
+            && query.offset + query.limit.max(1) <= EXACT_RERANK_WINDOW;
+        let (offset, limit) = if rerank { (0, EXACT_RERANK_WINDOW) } else { (query.offset, query.limit.max(1)) };
         let mut last = None;
         for strategy in strategies {
             let mut search = index.search();
             search
                 .with_query(&text)
-                .with_offset(query.offset)
-                .with_limit(query.limit.max(1))
+                .with_offset(offset)
+                .with_limit(limit)
                 .with_matching_strategy(strategy.clone())
                 .with_show_ranking_score(true);
             if !filter.is_empty() {
@@ -210,9 +238,14 @@ impl SearchEngine for MeiliEngine {
         let Some((results, total)) = last else {
             return Ok(SearchResults::default());
         };
-        let hits = results
-            .hits
-            .iter()
+        let mut ranked: Vec<_> = results.hits.iter().collect();
+        if rerank {
+            // A stable sort keeps Meilisearch's order among equals.
+            ranked.sort_by_key(|hit| std::cmp::Reverse(exact_words_in(&query_words, &hit.result)));
+            ranked = ranked.into_iter().skip(query.offset).take(query.limit.max(1)).collect();
+        }
+        let hits = ranked
+            .into_iter()
             .map(|hit| Hit {
                 id: hit.result.id.clone(),
                 score: hit.ranking_score.unwrap_or(0.0) as f32,
