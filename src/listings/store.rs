@@ -388,7 +388,10 @@ pub struct QueueFilter {
     pub words: Vec<String>,
 }
 
-/// Listings waiting for the scope's province, oldest submission first.
+/// Listings waiting for the scope's province, oldest submission first. Words (folded)
+/// must each appear in the folded title or the organization's folded name. Titles are not
+/// stored folded, so with words the province's queue — hundreds of items, not the whole
+/// marketplace — is narrowed here rather than by SQL.
 pub fn review_queue(
     conn: &mut DbConnection,
     scope: &TenantScope,
@@ -396,7 +399,7 @@ pub fn review_queue(
     offset: i64,
     limit: i64,
 ) -> Result<(Vec<RowWithOrg>, i64), AppError> {
-    macro_rules! filtered {
+    macro_rules! waiting {
         () => {{
             let mut query = listings::table
                 .inner_join(organizations::table)
@@ -406,27 +409,39 @@ pub fn review_queue(
             if let Some(kind) = filter.kind {
                 query = query.filter(listings::kind.eq(kind.as_str()));
             }
-            for word in &filter.words {
-                // Titles are not folded in the database: match the word as typed, or the
-                // organization's folded name.
-                let pattern = crate::db::fold_like_pattern(word);
-                query = query.filter(
-                    listings::title_vi
-                        .like(pattern.clone())
-                        .escape('\\')
-                        .or(organizations::search_name.like(pattern).escape('\\')),
-                );
-            }
             query
         }};
     }
-    let total: i64 = filtered!().select(count_star()).first(conn)?;
-    let rows = filtered!()
+    if filter.words.is_empty() {
+        let total: i64 = waiting!().select(count_star()).first(conn)?;
+        let rows = waiting!()
+            .order((listings::submitted_at.asc(), listings::id.asc()))
+            .offset(offset)
+            .limit(limit)
+            .select((ListingRow::as_select(), organizations::legal_name, organizations::status))
+            .load(conn)?;
+        return Ok((rows, total));
+    }
+    let candidates: Vec<(String, String, String)> = waiting!()
         .order((listings::submitted_at.asc(), listings::id.asc()))
-        .offset(offset)
-        .limit(limit)
-        .select((ListingRow::as_select(), organizations::legal_name, organizations::status))
+        .select((listings::id, listings::title_vi, organizations::search_name))
         .load(conn)?;
+    let matching: Vec<String> = candidates
+        .into_iter()
+        .filter(|(_, title, org_name)| {
+            let title = crate::text::fold(title);
+            filter.words.iter().all(|word| title.contains(word.as_str()) || org_name.contains(word.as_str()))
+        })
+        .map(|(id, _, _)| id)
+        .collect();
+    let total = i64::try_from(matching.len()).unwrap_or(i64::MAX);
+    let page: Vec<String> = matching
+        .into_iter()
+        .skip(usize::try_from(offset).unwrap_or(usize::MAX))
+        .take(usize::try_from(limit).unwrap_or(0))
+        .collect();
+    let mut rows: Vec<RowWithOrg> = with_org!().filter(listings::id.eq_any(&page)).load(conn)?;
+    rows.sort_by_key(|(row, _, _)| page.iter().position(|id| id == &row.id));
     Ok((rows, total))
 }
 

@@ -27,6 +27,13 @@ async fn a_need_is_reviewed_published_and_found_however_it_is_typed() {
     let queue = app.get_as(&can_tho.access_token, "/api/v1/tenants/92/review-queue?type=listing").await;
     assert_eq!(queue.ok()["total"], 1);
     assert_eq!(queue.body["items"][0]["id"], id.as_str());
+    // The moderator finds it in the queue however the title is typed.
+    for (q, found) in [("nước thải", 1), ("nuoc THAI", 1), ("chan nuoi", 1), ("nước sạch", 0)] {
+        let path = format!("/api/v1/tenants/92/review-queue?type=listing&q={}", q.replace(' ', "%20"));
+        let searched = app.get_as(&can_tho.access_token, &path).await;
+        assert_eq!(searched.ok()["total"], found, "{q}");
+        assert_eq!(searched.body["items"].as_array().unwrap().len(), found as usize, "{q}");
+    }
     let version = queue.body["items"][0]["version"].as_i64().unwrap();
     let approved = app
         .post_as(
