@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use meilisearch_sdk::client::{Client, SwapIndexes};
-use meilisearch_sdk::search::{MatchingStrategies, Selectors};
+use meilisearch_sdk::search::{FederationOptions, MatchingStrategies, SearchQuery as MeiliQuery, Selectors};
 use meilisearch_sdk::settings::{MinWordSizeForTypos, Settings, TypoToleranceSettings};
 use meilisearch_sdk::task_info::TaskInfo;
 use tantivy::tokenizer::TokenStream;
@@ -34,6 +34,85 @@ pub struct MeiliEngine {
 }
 
 impl MeiliEngine {
+    /// Any-word retrieval (match candidates). Meilisearch has no OR of words: its `last`
+    /// strategy drops words from the end of the query, so whatever comes first decides.
+    /// Instead each word is searched on its own and the hits merged by a federated search,
+    /// each word weighted by its rarity (ln(1 + N / df), counted first in one multi-search),
+    /// so that a document sharing a rare word outranks one sharing only "công nghệ".
+    async fn any_word_search(
+        &self,
+        query: &SearchQuery,
+        words: &[String],
+        filter: &str,
+    ) -> Result<SearchResults, SearchError> {
+        let index = self.client.index(&self.index);
+        // The number of documents the filter leaves, then each word's.
+        let texts: Vec<&str> = std::iter::once("").chain(words.iter().map(String::as_str)).collect();
+        let mut counts = self.client.multi_search();
+        for text in &texts {
+            let mut search = MeiliQuery::new(&index);
+            search.with_query(text).with_limit(0);
+            if !filter.is_empty() {
+                search.with_filter(filter);
+            }
+            counts.with_search_query(search);
+        }
+        let counts = counts.execute::<ListingDoc>().await.map_err(engine_error)?.results;
+        let hits_of = |r: &meilisearch_sdk::search::SearchResults<ListingDoc>| {
+            r.estimated_total_hits.or(r.total_hits).unwrap_or(r.hits.len())
+        };
+        let all = counts.first().map_or(0, hits_of).max(1) as f32;
+        let weighted: Vec<(&String, f32)> = words
+            .iter()
+            .zip(counts.iter().skip(1))
+            .filter_map(|(word, result)| {
+                let df = hits_of(result);
+                (df > 0).then(|| (word, (1.0 + all / df as f32).ln()))
+            })
+            .collect();
+        if weighted.is_empty() {
+            return Ok(SearchResults::default());
+        }
+        let highlight = ["title_vi", "summary"];
+        let mut federated = self.client.multi_search();
+        for (word, weight) in &weighted {
+            let mut search = MeiliQuery::new(&index);
+            search.with_query(word).with_show_ranking_score(true);
+            if !filter.is_empty() {
+                search.with_filter(filter);
+            }
+            if query.highlight {
+                search
+                    .with_attributes_to_highlight(Selectors::Some(&highlight))
+                    .with_highlight_pre_tag(HIGHLIGHT_START)
+                    .with_highlight_post_tag(HIGHLIGHT_END);
+            }
+            federated.with_search_query_and_weight(search, *weight);
+        }
+        let results = federated
+            .with_federation(FederationOptions {
+                offset: Some(query.offset),
+                limit: Some(query.limit.max(1)),
+                ..Default::default()
+            })
+            .execute::<ListingDoc>()
+            .await
+            .map_err(engine_error)?;
+        let hits = results
+            .hits
+            .iter()
+            .map(|hit| Hit {
+                id: hit.result.id.clone(),
+                score: hit.ranking_score.unwrap_or(0.0) as f32,
+                highlights: query.highlight.then(|| Highlights {
+                    title: highlighted(hit.formatted_result.as_ref(), "title_vi"),
+                    summary: highlighted(hit.formatted_result.as_ref(), "summary"),
+                }),
+            })
+            .collect();
+        Ok(SearchResults { total: results.estimated_total_hits as u64, hits, facets: BTreeMap::new() })
+    }
+
     pub async fn connect(url: &str, key: &str, index: &str) -> Result<MeiliEngine, SearchError> {
         let key = (!key.is_empty()).then_some(key);
         let client = Client::new(url, key).map_err(engine_error)?;
@@ -196,6 +275,12 @@ impl SearchEngine for MeiliEngine {
             Strategy::AllWords => &[MatchingStrategies::ALL, MatchingStrategies::LAST],
             Strategy::AnyWords => &[MatchingStrategies::LAST],
         };
+        if query.strategy == Strategy::AnyWords && query.facets.is_empty() {
+            let words: Vec<String> = super::tantivy::query::words(&text).into_iter().map(|w| w.exact).collect();
+            if words.len() > 1 {
+                return self.any_word_search(&query, &words, &filter).await;
+            }
+        }
         let query_words: Vec<String> =
             super::tantivy::query::words(&text).into_iter().map(|w| w.exact).filter(|w| w != &fold(w)).collect();
         let rerank = query.sort == Sort::Relevance
