@@ -31,6 +31,15 @@ macro_rules! code_enum {
             pub fn parse_field(field: &'static str, value: &str) -> Result<$name, $crate::error::FieldError> {
                 Self::parse(value).ok_or_else(|| $crate::error::FieldError::one_of(field, Self::CODES))
             }
+
+            /// An optional filter: absent or empty means none; anything else must be a code.
+            pub fn parse_filter(field: &'static str, value: Option<&str>) -> Result<Option<$name>, $crate::error::AppError> {
+                value
+                    .filter(|v| !v.is_empty())
+                    .map(|v| Self::parse_field(field, v))
+                    .transpose()
+                    .map_err(|e| $crate::error::AppError::Validation(vec![e]))
+            }
         }
 
         impl std::fmt::Display for $name {

@@ -98,10 +98,7 @@ pub async fn list(
 ) -> Result<HttpResponse, AppError> {
     let params = params.0;
     let (page, per_page) = PageParams { page: params.page, per_page: params.per_page }.resolve()?;
-    let match_state = match params.state.as_deref().filter(|s| !s.is_empty()) {
-        Some(raw) => Some(MatchState::parse_field("state", raw).map_err(|e| AppError::Validation(vec![e]))?),
-        None => None,
-    };
+    let match_state = MatchState::parse_filter("state", params.state.as_deref())?;
     let result = state
         .db
         .run(move |conn| {

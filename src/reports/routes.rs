@@ -356,10 +356,7 @@ pub async fn export_listings(
 ) -> Result<HttpResponse, AppError> {
     let format = format_of(&format)?;
     let params = params.0;
-    let kind = match params.kind.as_deref().map(str::trim).filter(|k| !k.is_empty()) {
-        Some(raw) => Some(ListingKind::parse_field("kind", raw).map_err(|e| AppError::Validation(vec![e]))?),
-        None => None,
-    };
+    let kind = ListingKind::parse_filter("kind", params.kind.as_deref().map(str::trim))?;
     let (names, tenant) = names_and_province(&state, params.province).await?;
     let name = filename("listings", tenant.as_deref(), state.clock.now());
     export::respond(state.db.clone(), PublicListings { tenant, kind }, String::new(), format, names, &name)
@@ -406,10 +403,7 @@ pub async fn export_organizations(
 ) -> Result<HttpResponse, AppError> {
     let format = format_of(&format)?;
     let params = params.0;
-    let kind = match params.kind.as_deref().map(str::trim).filter(|k| !k.is_empty()) {
-        Some(raw) => Some(OrgKind::parse_field("kind", raw).map_err(|e| AppError::Validation(vec![e]))?),
-        None => None,
-    };
+    let kind = OrgKind::parse_filter("kind", params.kind.as_deref().map(str::trim))?;
     let (names, tenant) = names_and_province(&state, params.province).await?;
     let name = filename("organizations", tenant.as_deref(), state.clock.now());
     export::respond(state.db.clone(), ApprovedOrganizations { tenant, kind }, String::new(), format, names, &name)

@@ -195,10 +195,7 @@ pub async fn queue(
     page: u32,
     per_page: u32,
 ) -> Result<HttpResponse, AppError> {
-    let kind = match kind.as_deref().filter(|k| !k.is_empty()) {
-        Some(raw) => Some(ListingKind::parse_field("kind", raw).map_err(|e| AppError::Validation(vec![e]))?),
-        None => None,
-    };
+    let kind = ListingKind::parse_filter("kind", kind.as_deref())?;
     let filter = QueueFilter { kind, words: query_words(q.as_deref()) };
     let (rows, total) = state
         .db

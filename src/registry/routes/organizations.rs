@@ -376,10 +376,7 @@ pub async fn directory(
 ) -> Result<HttpResponse, AppError> {
     let params = params.0;
     let (page, per_page) = PageParams { page: params.page, per_page: params.per_page }.resolve()?;
-    let kind = match params.kind.as_deref().filter(|k| !k.is_empty()) {
-        Some(raw) => Some(OrgKind::parse_field("kind", raw).map_err(|e| AppError::Validation(vec![e]))?),
-        None => None,
-    };
+    let kind = OrgKind::parse_filter("kind", params.kind.as_deref())?;
     let filter = DirectoryFilter {
         kind,
         tenant_id: params.province.filter(|p| !p.is_empty()),

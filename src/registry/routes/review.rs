@@ -225,10 +225,7 @@ pub async fn queue(
         }
         _ => return Err(AppError::Validation(vec![FieldError::one_of("type", &["org", "listing"])])),
     }
-    let kind = match params.kind.as_deref().filter(|k| !k.is_empty()) {
-        Some(raw) => Some(OrgKind::parse_field("kind", raw).map_err(|e| AppError::Validation(vec![e]))?),
-        None => None,
-    };
+    let kind = OrgKind::parse_filter("kind", params.kind.as_deref())?;
     let filter = QueueFilter { kind, words: super::organizations::query_words(params.q.as_deref()) };
     let (rows, total) = state
         .db
