@@ -297,6 +297,14 @@ fn suffix(format: Format) -> Bytes {
     }
 }
 
+/// The cursor after a full page, taken from its last row; none when the page was the last.
+pub fn after_full_page<T, C>(rows: &[T], cursor_of: impl FnOnce(&T) -> Option<C>) -> Option<C> {
+    if (rows.len() as i64) < PAGE {
+        return None;
+    }
+    rows.last().and_then(cursor_of)
+}
+
 /// One page of rows, and the cursor of the next page if there is one.
 pub type PageOf<P> = (Vec<<P as Pager>::Row>, Option<<P as Pager>::Cursor>);
 

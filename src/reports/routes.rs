@@ -332,7 +332,7 @@ impl Pager for PublicListings {
     fn page(&self, conn: &mut DbConnection, after: &String) -> Result<(Vec<ListingView>, Option<String>), AppError> {
         let records =
             crate::listings::store::public_page(conn, self.tenant.as_deref(), self.kind, after, export::PAGE)?;
-        let next = (records.len() as i64 == export::PAGE).then(|| records.last().map(|r| r.row.id.clone())).flatten();
+        let next = export::after_full_page(&records, |last| Some(last.row.id.clone()));
         Ok((records.iter().map(ListingView::public).collect(), next))
     }
 }
@@ -379,7 +379,7 @@ impl Pager for ApprovedOrganizations {
     ) -> Result<(Vec<OrganizationView>, Option<String>), AppError> {
         let records =
             crate::registry::store::approved_page(conn, self.tenant.as_deref(), self.kind, after, export::PAGE)?;
-        let next = (records.len() as i64 == export::PAGE).then(|| records.last().map(|r| r.row.id.clone())).flatten();
+        let next = export::after_full_page(&records, |last| Some(last.row.id.clone()));
         Ok((records.iter().map(OrganizationView::public).collect(), next))
     }
 }
@@ -461,11 +461,8 @@ impl Pager for Queue {
 
 /// The cursor after a full page; none when the page was the last.
 fn continue_after(items: &[store::QueuedItem]) -> Option<(Option<NaiveDateTime>, String)> {
-    if (items.len() as i64) < export::PAGE {
-        return None;
-    }
     // Every queued item has a submission time; without one, paging could not go on.
-    items.last().filter(|i| i.submitted_at.is_some()).map(|i| (i.submitted_at, i.id.clone()))
+    export::after_full_page(items, |last| last.submitted_at.map(|at| (Some(at), last.id.clone())))
 }
 
 /// A province's review queue, oldest first, as CSV or JSON: its moderators and admins.
