@@ -73,7 +73,6 @@ impl MeiliEngine {
         if weighted.is_empty() {
             return Ok(SearchResults::default());
         }
-        let highlight = ["title_vi", "summary"];
         let mut federated = self.client.multi_search();
         for (word, weight) in &weighted {
             let mut search = MeiliQuery::new(&index);
@@ -82,10 +81,7 @@ impl MeiliEngine {
                 search.with_filter(filter);
             }
             if query.highlight {
-                search
-                    .with_attributes_to_highlight(Selectors::Some(&highlight))
-                    .with_highlight_pre_tag(HIGHLIGHT_START)
-                    .with_highlight_post_tag(HIGHLIGHT_END);
+                highlight_in(&mut search);
             }
             federated.with_search_query_and_weight(search, *weight);
         }
@@ -98,18 +94,7 @@ impl MeiliEngine {
             .execute::<ListingDoc>()
             .await
             .map_err(engine_error)?;
-        let hits = results
-            .hits
-            .iter()
-            .map(|hit| Hit {
-                id: hit.result.id.clone(),
-                score: hit.ranking_score.unwrap_or(0.0) as f32,
-                highlights: query.highlight.then(|| Highlights {
-                    title: highlighted(hit.formatted_result.as_ref(), "title_vi"),
-                    summary: highlighted(hit.formatted_result.as_ref(), "summary"),
-                }),
-            })
-            .collect();
+        let hits = results.hits.iter().map(|hit| hit_of(hit, query.highlight)).collect();
         Ok(SearchResults { total: results.estimated_total_hits as u64, hits, facets: BTreeMap::new() })
     }
 
@@ -234,6 +219,27 @@ fn exact_words_in(query_words: &[String], doc: &ListingDoc) -> usize {
     query_words.iter().filter(|w| present.contains(*w)).count()
 }
 
+/// The fields whose matches are highlighted.
+const HIGHLIGHTED: [&str; 2] = ["title_vi", "summary"];
+
+fn highlight_in(search: &mut MeiliQuery<'_, meilisearch_sdk::reqwest::ReqwestClient>) {
+    search
+        .with_attributes_to_highlight(Selectors::Some(&HIGHLIGHTED))
+        .with_highlight_pre_tag(HIGHLIGHT_START)
+        .with_highlight_post_tag(HIGHLIGHT_END);
+}
+
+fn hit_of(hit: &meilisearch_sdk::search::SearchResult<ListingDoc>, highlight: bool) -> Hit {
+    Hit {
+        id: hit.result.id.clone(),
+        score: hit.ranking_score.unwrap_or(0.0) as f32,
+        highlights: highlight.then(|| Highlights {
+            title: highlighted(hit.formatted_result.as_ref(), "title_vi"),
+            summary: highlighted(hit.formatted_result.as_ref(), "summary"),
+        }),
+    }
+}
+
 /// Meilisearch does not escape the text around its highlight tags: escape it here, then
 /// put the tags in.
 fn highlighted(formatted: Option<&serde_json::Map<String, serde_json::Value>>, field: &str) -> Option<String> {
@@ -270,7 +276,6 @@ impl SearchEngine for MeiliEngine {
         let filter = filter_expression(&query);
         let facets: Vec<&str> = query.facets.iter().map(|f| facet_attribute(*f)).collect();
         let sort = ["published_at:desc"];
-        let highlight = ["title_vi", "summary"];
         let strategies: &[MatchingStrategies] = match query.strategy {
             Strategy::AllWords => &[MatchingStrategies::ALL, MatchingStrategies::LAST],
             Strategy::AnyWords => &[MatchingStrategies::LAST],
@@ -307,10 +312,7 @@ impl SearchEngine for MeiliEngine {
                 search.with_sort(&sort);
             }
             if query.highlight {
-                search
-                    .with_attributes_to_highlight(Selectors::Some(&highlight))
-                    .with_highlight_pre_tag(HIGHLIGHT_START)
-                    .with_highlight_post_tag(HIGHLIGHT_END);
+                highlight_in(&mut search);
             }
             let results = search.execute::<ListingDoc>().await.map_err(engine_error)?;
             let total = results.estimated_total_hits.or(results.total_hits).unwrap_or(results.hits.len());
@@ -329,17 +331,7 @@ impl SearchEngine for MeiliEngine {
             ranked.sort_by_key(|hit| std::cmp::Reverse(exact_words_in(&query_words, &hit.result)));
             ranked = ranked.into_iter().skip(query.offset).take(query.limit.max(1)).collect();
         }
-        let hits = ranked
-            .into_iter()
-            .map(|hit| Hit {
-                id: hit.result.id.clone(),
-                score: hit.ranking_score.unwrap_or(0.0) as f32,
-                highlights: query.highlight.then(|| Highlights {
-                    title: highlighted(hit.formatted_result.as_ref(), "title_vi"),
-                    summary: highlighted(hit.formatted_result.as_ref(), "summary"),
-                }),
-            })
-            .collect();
+        let hits = ranked.into_iter().map(|hit| hit_of(hit, query.highlight)).collect();
         let mut facet_counts = BTreeMap::new();
         if let Some(distribution) = &results.facet_distribution {
             for facet in &query.facets {
