@@ -3,7 +3,7 @@
 //! daily digest to 10 000 users. Run with `cargo bench --bench matching`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
@@ -12,18 +12,8 @@ use techbridge::config::Settings;
 use techbridge::db::DbConnection;
 use techbridge::db::schema::{notification_preferences, notifications, users};
 
-fn arg(name: &str, default: usize) -> usize {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).and_then(|v| v.parse().ok()).unwrap_or(default)
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    sorted[(((sorted.len() as f64) - 1.0) * p).round() as usize]
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
+mod support;
+use support::{arg, ms, percentile};
 
 macro_rules! insert_rows {
     ($conn:expr, $table:expr, $rows:expr) => {

@@ -18,18 +18,8 @@ use techbridge::db::schema::{listings, matches, organizations};
 use techbridge::reports::period::Period;
 use techbridge::reports::service::{self, View};
 
-fn arg(name: &str, default: usize) -> usize {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).and_then(|v| v.parse().ok()).unwrap_or(default)
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    sorted[(((sorted.len() as f64) - 1.0) * p).round() as usize]
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
+mod support;
+use support::{arg, ms, percentile};
 
 macro_rules! insert_rows {
     ($conn:expr, $table:expr, $rows:expr) => {

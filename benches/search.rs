@@ -3,26 +3,15 @@
 //! `-- --listings N` changes the size. Prints p50/p99 per kind of query.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use techbridge::clock::Clock;
 use techbridge::config::Settings;
 use techbridge::search::indexing::Search;
 use techbridge::search::{Facet, Filters, SearchQuery, Sort};
 
-fn arg(name: &str, default: usize) -> usize {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).and_then(|v| v.parse().ok()).unwrap_or(default)
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[index.min(sorted.len() - 1)]
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
+mod support;
+use support::{arg, ms, percentile};
 
 #[tokio::main]
 async fn main() {
