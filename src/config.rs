@@ -4,11 +4,10 @@
 use std::path::{Path, PathBuf};
 
 use config::{Config, Environment, File, FileFormat};
-use serde::Deserialize;
+use secrecy::SecretString;
+use serde::{Deserialize, Deserializer};
 
 const BUILT_IN_DEFAULTS: &str = include_str!("../config/default.toml");
-pub const DEVELOPMENT_JWT_SECRET: &str = "change-me-this-is-the-development-secret";
-pub const MIN_JWT_SECRET_BYTES: usize = 32;
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct Settings {
@@ -50,7 +49,10 @@ pub struct DatabaseSettings {
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct AuthSettings {
-    pub jwt_secret: String,
+    /// The master secret every signing key is derived from; none = generated at first
+    /// start and kept under the data directory. Redacted from `Debug`.
+    #[serde(default, alias = "jwt_secret", deserialize_with = "optional_secret")]
+    pub secret: Option<SecretString>,
     pub jwt_issuer: String,
     pub jwt_audience: String,
     pub access_token_ttl_secs: i64,
@@ -85,7 +87,7 @@ pub struct SmtpSettings {
     pub port: u16,
     pub tls: SmtpTls,
     pub username: String,
-    pub password: String,
+    pub password: SecretString,
     pub pool_size: u32,
     pub timeout_secs: u64,
 }
@@ -108,7 +110,14 @@ pub struct JobSettings {
     pub backoff_base_secs: i64,
     pub backoff_max_secs: i64,
     pub keep_done_days: i64,
+    /// Run timed work (expiry, digests, saved searches, summaries) in this process.
+    #[serde(default = "enabled_by_default")]
+    pub schedule_enabled: bool,
     pub schedule_interval_secs: u64,
+}
+
+fn enabled_by_default() -> bool {
+    true
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -117,7 +126,7 @@ pub struct SearchSettings {
     pub index_dir: String,
     pub writer_memory_mb: usize,
     pub meili_url: String,
-    pub meili_key: String,
+    pub meili_key: SecretString,
     pub meili_index: String,
 }
 
@@ -172,14 +181,18 @@ pub struct LogSettings {
     pub level: String,
 }
 
+/// An empty value means "not configured".
+fn optional_secret<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<SecretString>, D::Error> {
+    let value = Option::<String>::deserialize(deserializer)?;
+    Ok(value.filter(|v| !v.is_empty()).map(SecretString::from))
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum SettingsError {
     #[error("configuration: {0}")]
     Load(#[from] config::ConfigError),
-    #[error(
-        "refusing to start in production: auth.jwt_secret is the default or shorter than {MIN_JWT_SECRET_BYTES} bytes; set TECHBRIDGE__AUTH__JWT_SECRET to a long random value"
-    )]
-    WeakJwtSecret,
+    #[error("refusing to start: {0}")]
+    Secret(#[from] crate::secrets::SecretError),
 }
 
 impl Settings {
@@ -203,8 +216,8 @@ impl Settings {
     }
 
     fn check(&self) -> Result<(), SettingsError> {
-        if self.is_production() && jwt_secret_is_weak(&self.auth.jwt_secret) {
-            return Err(SettingsError::WeakJwtSecret);
+        if let Some(secret) = &self.auth.secret {
+            crate::secrets::check_configured(secret)?;
         }
         Ok(())
     }
@@ -230,21 +243,9 @@ fn resolve_dir(data_dir: &Path, configured: &str, default_name: &str) -> PathBuf
     if configured.trim().is_empty() { data_dir.join(default_name) } else { PathBuf::from(configured) }
 }
 
-pub fn jwt_secret_is_weak(secret: &str) -> bool {
-    secret == DEVELOPMENT_JWT_SECRET || secret.len() < MIN_JWT_SECRET_BYTES
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn default_and_short_secrets_are_weak() {
-        assert!(jwt_secret_is_weak(DEVELOPMENT_JWT_SECRET));
-        assert!(jwt_secret_is_weak("short"));
-        assert!(jwt_secret_is_weak(&"x".repeat(31)));
-        assert!(!jwt_secret_is_weak(&"x".repeat(32)));
-    }
 
     #[test]
     fn built_in_defaults_parse() {

@@ -23,6 +23,7 @@ pub mod registry;
 pub mod reports;
 pub mod schedule;
 pub mod search;
+pub mod secrets;
 pub mod startup;
 pub mod taxonomy;
 pub mod tenants;

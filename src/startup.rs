@@ -24,8 +24,10 @@ use crate::error::{AppError, problem_responses};
 use crate::jobs::{self, JobQueue};
 use crate::ops::{self, Metrics};
 use crate::search::{self, indexing::Search};
+use crate::secrets::ServerKeys;
 use crate::taxonomy::{self, Taxonomy};
 use crate::{auth, listings, openapi, registry, tenants};
+use secrecy::ExposeSecret;
 
 /// Everything a request handler or a job needs, shared by all of them.
 pub struct AppState {
@@ -40,6 +42,8 @@ pub struct AppState {
     pub taxonomy: Taxonomy,
     pub search: Search,
     pub unsubscribe: crate::notify::unsubscribe::UnsubscribeKey,
+    /// Keys derived from the server's secret, each for one purpose.
+    pub keys: ServerKeys,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -78,14 +82,17 @@ pub async fn build_state(settings: Settings, clock: Clock) -> Result<web::Data<A
         search::open(&settings.search, &settings.data_dir).await.map_err(|e| StartupError::Setup(e.to_string()))?;
     let mailer = Mailer::from_settings(&settings.email, settings.mail_dir()).map_err(StartupError::Setup)?;
     let passwords = PasswordHasher::new(&settings.auth).map_err(StartupError::Setup)?;
+    let keys = ServerKeys::load(settings.auth.secret.as_ref(), &settings.data_dir)
+        .map_err(|e| StartupError::Setup(e.to_string()))?;
     Ok(web::Data::new(AppState {
-        jwt: JwtKeys::new(&settings.auth),
+        jwt: JwtKeys::new(&settings.auth, keys.access_tokens.expose_secret()),
         jobs: JobQueue::new(settings.jobs.clone(), clock.clone()),
         metrics: Metrics::new().map_err(StartupError::Setup)?,
         taxonomy,
         search: Search::new(engine),
-        unsubscribe: crate::notify::unsubscribe::UnsubscribeKey::new(settings.auth.jwt_secret.as_bytes())
+        unsubscribe: crate::notify::unsubscribe::UnsubscribeKey::new(keys.email_links.expose_secret())
             .map_err(StartupError::Setup)?,
+        keys,
         passwords,
         mailer,
         db,
@@ -137,7 +144,9 @@ impl Application {
         let (stop_workers, stopped) = watch::channel(false);
         let workers = if state.settings.jobs.enabled {
             let mut handles = jobs::spawn_workers(state.clone(), stopped.clone());
-            handles.push(crate::schedule::spawn(state.clone(), stopped));
+            if state.settings.jobs.schedule_enabled {
+                handles.push(crate::schedule::spawn(state.clone(), stopped));
+            }
             handles
         } else {
             Vec::new()

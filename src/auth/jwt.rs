@@ -41,7 +41,8 @@ pub struct JwtKeys {
 }
 
 impl JwtKeys {
-    pub fn new(settings: &AuthSettings) -> JwtKeys {
+    /// `key` is the access-token key derived from the server's secret.
+    pub fn new(settings: &AuthSettings, key: &[u8]) -> JwtKeys {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.set_issuer(&[settings.jwt_issuer.as_str()]);
         validation.set_audience(&[settings.jwt_audience.as_str()]);
@@ -49,8 +50,8 @@ impl JwtKeys {
         // Expiry is checked against the application clock below.
         validation.validate_exp = false;
         JwtKeys {
-            encoding: EncodingKey::from_secret(settings.jwt_secret.as_bytes()),
-            decoding: DecodingKey::from_secret(settings.jwt_secret.as_bytes()),
+            encoding: EncodingKey::from_secret(key),
+            decoding: DecodingKey::from_secret(key),
             validation,
             issuer: settings.jwt_issuer.clone(),
             audience: settings.jwt_audience.clone(),
@@ -94,9 +95,9 @@ mod tests {
 
     use super::*;
 
-    fn settings(secret: &str, audience: &str) -> AuthSettings {
+    fn settings(audience: &str) -> AuthSettings {
         AuthSettings {
-            jwt_secret: secret.to_owned(),
+            secret: None,
             jwt_issuer: "techbridge".to_owned(),
             jwt_audience: audience.to_owned(),
             access_token_ttl_secs: 900,
@@ -111,7 +112,7 @@ mod tests {
 
     #[test]
     fn round_trip_and_rejections() {
-        let keys = JwtKeys::new(&settings("a-secret-that-is-at-least-32-bytes!!", "api"));
+        let keys = JwtKeys::new(&settings("api"), b"a-secret-that-is-at-least-32-bytes!!");
         let now = Utc::now().naive_utc();
         let token = keys.issue("user-1", "family-1", now).unwrap();
         let claims = keys.verify(&token, now).unwrap();
@@ -121,10 +122,10 @@ mod tests {
 
         assert_eq!(keys.verify(&token, now + Duration::seconds(906)), Err(TokenRejected::Expired));
 
-        let other_key = JwtKeys::new(&settings("another-secret-that-is-32-bytes-long", "api"));
+        let other_key = JwtKeys::new(&settings("api"), b"another-secret-that-is-32-bytes-long");
         assert!(matches!(other_key.verify(&token, now), Err(TokenRejected::Invalid(_))));
 
-        let other_audience = JwtKeys::new(&settings("a-secret-that-is-at-least-32-bytes!!", "web"));
+        let other_audience = JwtKeys::new(&settings("web"), b"a-secret-that-is-at-least-32-bytes!!");
         assert!(matches!(other_audience.verify(&token, now), Err(TokenRejected::Invalid(_))));
 
         let mut parts = token.split('.');

@@ -72,7 +72,7 @@ mod tests {
 
     fn test_settings() -> AuthSettings {
         AuthSettings {
-            jwt_secret: String::new(),
+            secret: None,
             jwt_issuer: String::new(),
             jwt_audience: String::new(),
             access_token_ttl_secs: 900,

@@ -160,7 +160,7 @@ async fn load_principal(state: web::Data<AppState>, claims: Claims) -> Result<Pr
         .db
         .run(move |conn| {
             let user = store::find_user(conn, &sub)?.ok_or_else(session_ended)?;
-            if !store::session_is_active(conn, &sid)? {
+            if !store::session_is_active(conn, &sub, &sid)? {
                 return Err(session_ended());
             }
             let roles = store::roles_of(conn, &sub)?

@@ -233,10 +233,12 @@ pub fn revoke_sessions(
     Ok(rows)
 }
 
-/// Whether a sign-in is still alive (not revoked as a whole).
-pub fn session_is_active(conn: &mut DbConnection, family_id: &str) -> Result<bool, AppError> {
+/// Whether a sign-in of this user is still alive (not revoked as a whole). A sign-in of
+/// another user never counts, whatever a token claims.
+pub fn session_is_active(conn: &mut DbConnection, user_id: &str, family_id: &str) -> Result<bool, AppError> {
     let alive: i64 = refresh_tokens::table
         .filter(refresh_tokens::family_id.eq(family_id))
+        .filter(refresh_tokens::user_id.eq(user_id))
         .filter(refresh_tokens::revoked_at.is_null())
         .count()
         .get_result(conn)?;

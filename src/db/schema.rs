@@ -392,6 +392,14 @@ diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(tenant_roles -> users (user_id));
 diesel::joinable!(tenant_roles -> tenants (tenant_id));
 
+diesel::table! {
+    schedule_leases (name) {
+        name -> Text,
+        holder -> Text,
+        held_until -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     tenants,
     users,

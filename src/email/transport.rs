@@ -1,3 +1,4 @@
+use secrecy::ExposeSecret;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -125,7 +126,8 @@ fn smtp_transport(settings: &EmailSettings) -> Result<AsyncSmtpTransport<Tokio1E
         .timeout(Some(Duration::from_secs(smtp.timeout_secs.max(1))))
         .pool_config(PoolConfig::new().max_size(smtp.pool_size.max(1)));
     if !smtp.username.is_empty() {
-        builder = builder.credentials(Credentials::new(smtp.username.clone(), smtp.password.clone()));
+        builder =
+            builder.credentials(Credentials::new(smtp.username.clone(), smtp.password.expose_secret().to_owned()));
     }
     Ok(builder.build())
 }

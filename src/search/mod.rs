@@ -7,6 +7,7 @@ pub mod indexing;
 pub mod meili;
 pub mod tantivy;
 
+use secrecy::ExposeSecret;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -188,8 +189,12 @@ pub async fn open(settings: &SearchSettings, data_dir: &std::path::Path) -> Resu
             Ok(Arc::new(engine))
         }
         SearchEngineKind::Meilisearch => {
-            let engine =
-                meili::MeiliEngine::connect(&settings.meili_url, &settings.meili_key, &settings.meili_index).await?;
+            let engine = meili::MeiliEngine::connect(
+                &settings.meili_url,
+                settings.meili_key.expose_secret(),
+                &settings.meili_index,
+            )
+            .await?;
             Ok(Arc::new(engine))
         }
     }

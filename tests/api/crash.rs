@@ -3,55 +3,30 @@
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::process::Stdio;
 use std::time::Duration;
 
 use serde_json::json;
 use techbridge::db::Db;
 use techbridge::jobs::{self, JobCounts};
 use tokio::net::TcpListener;
-use tokio::process::{Child, Command};
+use tokio::process::Child;
 
+use crate::helpers::server::{self, free_port, wait_until_ready};
 use crate::helpers::{PASSWORD, SmtpSink, TestDatabase};
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
 fn start_server(data_dir: &Path, database_url: &str, port: u16, smtp_port: u16) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_techbridge"))
-        .arg("serve")
-        .env("TECHBRIDGE_ENV", "test")
-        .env("TECHBRIDGE__DATA_DIR", data_dir)
-        .env("TECHBRIDGE__DATABASE__URL", database_url)
-        .env("TECHBRIDGE__SERVER__PORT", port.to_string())
-        .env("TECHBRIDGE__SERVER__WORKERS", "1")
-        .env("TECHBRIDGE__EMAIL__TRANSPORT", "smtp")
-        .env("TECHBRIDGE__EMAIL__SMTP__PORT", smtp_port.to_string())
-        .env("TECHBRIDGE__EMAIL__SMTP__TIMEOUT_SECS", "300")
-        .env("TECHBRIDGE__JOBS__CONCURRENCY", "4")
-        .env("TECHBRIDGE__JOBS__LEASE_SECS", "3")
-        .env("TECHBRIDGE__JOBS__POLL_INTERVAL_MS", "50")
-        .env("TECHBRIDGE__RATE_LIMIT__ENABLED", "false")
-        .env("RUST_LOG", "error")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("start the server binary")
-}
-
-async fn wait_until_ready(client: &reqwest::Client, port: u16) {
-    let until = tokio::time::Instant::now() + Duration::from_secs(30);
-    loop {
-        if let Ok(response) = client.get(format!("http://127.0.0.1:{port}/health/ready")).send().await
-            && response.status() == 200
-        {
-            return;
-        }
-        assert!(tokio::time::Instant::now() < until, "the server did not become ready");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    server::start(
+        data_dir,
+        database_url,
+        port,
+        &[
+            ("TECHBRIDGE__EMAIL__TRANSPORT", "smtp".into()),
+            ("TECHBRIDGE__EMAIL__SMTP__PORT", smtp_port.to_string()),
+            ("TECHBRIDGE__EMAIL__SMTP__TIMEOUT_SECS", "300".into()),
+            ("TECHBRIDGE__JOBS__CONCURRENCY", "4".into()),
+            ("TECHBRIDGE__JOBS__LEASE_SECS", "3".into()),
+        ],
+    )
 }
 
 async fn job_counts(db: &Db) -> JobCounts {

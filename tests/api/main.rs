@@ -17,5 +17,6 @@ mod reference_data;
 mod registry;
 mod reports;
 mod search_contract;
+mod secrets;
 mod sessions;
 mod tenants;

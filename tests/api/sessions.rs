@@ -1,6 +1,7 @@
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::{Algorithm, EncodingKey, Header, encode};
+use secrecy::ExposeSecret;
 use serde_json::json;
 
 use crate::helpers::{PASSWORD, spawn_app};
@@ -42,16 +43,19 @@ async fn access_tokens_are_short_lived_signed_jwts() {
 async fn forged_foreign_and_expired_tokens_are_refused() {
     let app = spawn_app().await;
     let session = app.signed_in("forge@example.vn").await;
-    let secret = app.state.settings.auth.jwt_secret.clone();
+    let secret = app.state.keys.access_tokens.expose_secret().to_vec();
+    let configured = b"integration-test-secret-that-is-long-enough".to_vec();
     let now = chrono::Utc::now().timestamp();
     let claims = |aud: &str, iat: i64, exp: i64| json!({ "sub": session.user_id, "sid": "x", "iss": "techbridge", "aud": aud, "iat": iat, "exp": exp });
-    let sign = |claims: &serde_json::Value, key: &str| {
-        encode(&Header::new(Algorithm::HS256), claims, &EncodingKey::from_secret(key.as_bytes())).unwrap()
+    let sign = |claims: &serde_json::Value, key: &[u8]| {
+        encode(&Header::new(Algorithm::HS256), claims, &EncodingKey::from_secret(key)).unwrap()
     };
     let payload = URL_SAFE_NO_PAD.encode(claims("techbridge-api", now, now + 600).to_string());
     let cases = [
         ("alg none", format!("{}.{payload}.", URL_SAFE_NO_PAD.encode(br#"{"alg":"none","typ":"JWT"}"#))),
-        ("wrong key", sign(&claims("techbridge-api", now, now + 600), "some-other-secret-of-sufficient-length")),
+        ("wrong key", sign(&claims("techbridge-api", now, now + 600), b"some-other-secret-of-sufficient-length")),
+        // The configured secret itself never signs: only the key derived from it does.
+        ("master secret", sign(&claims("techbridge-api", now, now + 600), &configured)),
         ("wrong audience", sign(&claims("another-api", now, now + 600), &secret)),
         ("expired", sign(&claims("techbridge-api", now - 3600, now - 1800), &secret)),
         ("garbage", "not.a.jwt".to_owned()),
@@ -69,6 +73,29 @@ async fn forged_foreign_and_expired_tokens_are_refused() {
     // The genuine token still works; no token at all is also 401.
     app.get_as(&session.access_token, "/api/v1/me").await.ok();
     app.get("/api/v1/me").await.problem(401);
+}
+
+fn claims_of(token: &str) -> serde_json::Value {
+    let payload = token.split('.').nth(1).unwrap();
+    serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap()
+}
+
+/// A token correctly signed, but naming one user and another user's sign-in, is refused:
+/// a session proves nothing about anyone but its own user.
+#[tokio::test]
+async fn a_token_whose_session_belongs_to_another_user_is_refused() {
+    let app = spawn_app().await;
+    let alice = app.signed_in("alice@example.vn").await;
+    let bob = app.signed_in("bob@example.vn").await;
+    let bobs_session = claims_of(&bob.access_token)["sid"].as_str().unwrap().to_owned();
+    let mut claims = claims_of(&alice.access_token);
+    claims["sid"] = json!(bobs_session);
+    let key = app.state.keys.access_tokens.expose_secret().to_vec();
+    let mixed = encode(&Header::new(Algorithm::HS256), &claims, &EncodingKey::from_secret(&key)).unwrap();
+    app.get_as(&mixed, "/api/v1/me").await.problem(401);
+    // Each genuine token still works.
+    assert_eq!(app.get_as(&alice.access_token, "/api/v1/me").await.ok()["email"], "alice@example.vn");
+    assert_eq!(app.get_as(&bob.access_token, "/api/v1/me").await.ok()["email"], "bob@example.vn");
 }
 
 #[tokio::test]

@@ -5,6 +5,7 @@
 pub mod database;
 pub mod listings;
 pub mod orgs;
+pub mod server;
 pub mod smtp;
 
 use std::path::{Path, PathBuf};
@@ -67,7 +68,7 @@ pub fn test_settings(data_dir: &Path, database_url: &str) -> Settings {
     settings.server.port = 0;
     settings.server.workers = 1;
     settings.email.transport = EmailTransportKind::File;
-    settings.auth.jwt_secret = "integration-test-secret-that-is-long-enough".into();
+    settings.auth.secret = Some("integration-test-secret-that-is-long-enough".into());
     settings.jobs.poll_interval_ms = 25;
     settings.jobs.backoff_base_secs = 1;
     settings.rate_limit.enabled = false;
@@ -320,6 +321,15 @@ impl TestApp {
             }
             tokio::time::sleep(Duration::from_millis(25)).await;
         }
+    }
+
+    /// Runs one tick of timed work (expiry, digests, saved searches, weekly summaries),
+    /// as the scheduler of a running server would, after and before the queued jobs.
+    /// Tests make time pass with the clock and then call this; no timer runs on its own.
+    pub async fn run_timers(&self) {
+        self.drain_jobs().await;
+        techbridge::schedule::run_once(&self.state).await;
+        self.drain_jobs().await;
     }
 
     /// The `.eml` files written by the file transport, as (file name, content).

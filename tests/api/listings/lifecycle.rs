@@ -170,7 +170,7 @@ async fn listings_expire_after_a_reminder_and_can_be_renewed() {
 
     // Fifteen days before the end: not yet reminded.
     app.clock.advance(chrono::Duration::days(350));
-    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    app.run_timers().await;
     app.drain_jobs().await;
     assert!(app.mails_to("owner@example.vn", "listing-expiry-reminder").await.is_empty());
 
@@ -180,9 +180,9 @@ async fn listings_expire_after_a_reminder_and_can_be_renewed() {
     while app.mails_to("owner@example.vn", "listing-expiry-reminder").await.is_empty()
         && tokio::time::Instant::now() < until
     {
-        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        app.run_timers().await;
     }
-    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    app.run_timers().await;
     let reminders = app.mails_to("owner@example.vn", "listing-expiry-reminder").await;
     assert_eq!(reminders.len(), 1);
     assert!(reminders[0].contains("sắp hết hạn"));
@@ -198,7 +198,7 @@ async fn listings_expire_after_a_reminder_and_can_be_renewed() {
             assert_eq!(status, "expired");
             break;
         }
-        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        app.run_timers().await;
     }
     app.drain_jobs().await;
     assert!(app.search_ids("q=may say").await.is_empty());

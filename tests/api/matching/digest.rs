@@ -24,6 +24,7 @@ fn count(app: &TestApp, to: &str, prefix: &str) -> usize {
 async fn wait_for(app: &TestApp, to: &str, prefix: &str, n: usize) {
     let until = tokio::time::Instant::now() + Duration::from_secs(10);
     while count(app, to, prefix) < n && tokio::time::Instant::now() < until {
+        app.run_timers().await;
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     app.drain_jobs().await;
@@ -67,13 +68,13 @@ async fn instant_daily_and_off_over_two_days() {
     assert_eq!(count(&app, "instant@example.vn", "match"), 1);
     assert_eq!(count(&app, "daily@example.vn", "match"), 0);
     assert_eq!(count(&app, "off@example.vn", "match"), 0);
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    app.run_timers().await;
     assert_eq!(count(&app, "daily@example.vn", "digest"), 0, "not before 08:00");
 
     // 08:30: the daily digest goes out, with the one match.
     app.clock.travel_to(local(10, 8, 30));
     wait_for(&app, "daily@example.vn", "digest", 1).await;
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    app.run_timers().await;
     assert_eq!(count(&app, "daily@example.vn", "digest"), 1, "one digest a day");
     let first_digest = app.mails_to("daily@example.vn", "digest").await.remove(0);
     assert!(first_digest.contains("1 thông báo mới"));
@@ -92,7 +93,7 @@ async fn instant_daily_and_off_over_two_days() {
     .await;
     wait_for(&app, "instant@example.vn", "match", 2).await;
     assert_eq!(count(&app, "instant@example.vn", "match"), 2);
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    app.run_timers().await;
     assert_eq!(count(&app, "daily@example.vn", "digest"), 1);
 
     // Day two, 08:30: a second digest with only the new match.

@@ -173,6 +173,7 @@ async fn saved_searches_tell_each_new_listing_once() {
     app.published_listing(&seller, &moderator, &org, &wastewater_need(json!({}))).await;
     let until = tokio::time::Instant::now() + Duration::from_secs(10);
     while app.mails_to("watcher@example.vn", "saved-search").await.is_empty() && tokio::time::Instant::now() < until {
+        app.run_timers().await;
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     let mails = app.mails_to("watcher@example.vn", "saved-search").await;
@@ -180,7 +181,8 @@ async fn saved_searches_tell_each_new_listing_once() {
     assert!(mails[0].contains(&first) && !mails[0].contains("cũ đã đăng"));
 
     // Later runs do not tell the same listing again; a new one is told.
-    tokio::time::sleep(Duration::from_millis(2500)).await;
+    app.run_timers().await;
+    app.run_timers().await;
     assert_eq!(app.mails_to("watcher@example.vn", "saved-search").await.len(), 1);
     let moderator = app.login(&moderator.email).await;
     let second = app
@@ -193,6 +195,7 @@ async fn saved_searches_tell_each_new_listing_once() {
         .await;
     let until = tokio::time::Instant::now() + Duration::from_secs(10);
     while app.mails_to("watcher@example.vn", "saved-search").await.len() < 2 && tokio::time::Instant::now() < until {
+        app.run_timers().await;
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     let mails = app.mails_to("watcher@example.vn", "saved-search").await;
