@@ -37,7 +37,11 @@ pub struct ServerSettings {
     pub port: u16,
     pub workers: usize,
     pub public_url: String,
-    pub trust_forwarded_for: bool,
+    /// How many proxies of our own stand in front of the server; the client address is
+    /// read from the entry of `X-Forwarded-For` the outermost of them wrote. 0 = use the
+    /// connection's peer and ignore the header.
+    #[serde(default)]
+    pub trusted_proxies: usize,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -70,6 +74,10 @@ pub struct EmailSettings {
     pub from_address: String,
     pub from_name: String,
     pub mail_dir: String,
+    /// The `.eml` files hold every emailed link; a production server writes them only
+    /// when this says so.
+    #[serde(default)]
+    pub allow_file_transport_in_production: bool,
     pub smtp: SmtpSettings,
 }
 
@@ -173,6 +181,10 @@ pub struct RateLimitSettings {
     pub enabled: bool,
     pub auth_requests_per_minute: u64,
     pub auth_burst: u32,
+    /// Verification and reset emails one address can be sent per hour.
+    pub emails_per_address_per_hour: u32,
+    /// Invitations one organization can send per 24 hours.
+    pub invitations_per_org_per_day: i64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -193,6 +205,10 @@ pub enum SettingsError {
     Load(#[from] config::ConfigError),
     #[error("refusing to start: {0}")]
     Secret(#[from] crate::secrets::SecretError),
+    #[error(
+        "refusing to start in production with email.transport = \"file\": the .eml files would hold every emailed link; use \"smtp\", or set email.allow_file_transport_in_production = true"
+    )]
+    FileMailInProduction,
 }
 
 impl Settings {
@@ -218,6 +234,12 @@ impl Settings {
     fn check(&self) -> Result<(), SettingsError> {
         if let Some(secret) = &self.auth.secret {
             crate::secrets::check_configured(secret)?;
+        }
+        if self.is_production()
+            && self.email.transport == EmailTransportKind::File
+            && !self.email.allow_file_transport_in_production
+        {
+            return Err(SettingsError::FileMailInProduction);
         }
         Ok(())
     }

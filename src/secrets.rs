@@ -12,6 +12,7 @@ use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use hkdf::Hkdf;
+use hmac::{Hmac, Mac};
 use rand::RngCore;
 use secrecy::{ExposeSecret, SecretBox, SecretString};
 use sha2::Sha256;
@@ -68,6 +69,8 @@ pub struct ServerKeys {
     pub email_links: Key,
     /// HMAC key of browser cookies and CSRF tokens.
     pub cookies: Key,
+    /// Rebuilds the tokens of emailed links from their ids.
+    link_tokens: LinkTokenMac,
 }
 
 impl ServerKeys {
@@ -87,11 +90,44 @@ impl ServerKeys {
     }
 
     pub fn derive(master: &[u8]) -> Result<ServerKeys, SecretError> {
+        let email_links = derive_key(master, b"techbridge email links v1")?;
         Ok(ServerKeys {
             access_tokens: derive_key(master, b"techbridge access tokens v1")?,
-            email_links: derive_key(master, b"techbridge email links v1")?,
+            link_tokens: LinkTokenMac::new(&derive_key(master, b"techbridge link tokens v1")?)?,
+            email_links,
             cookies: derive_key(master, b"techbridge cookies v1")?,
         })
+    }
+}
+
+impl ServerKeys {
+    /// The single-use token of an emailed link (verification, password reset, invitation),
+    /// rebuilt from its id whenever needed, so that only the id and the token's hash are
+    /// ever stored: without this server's secret, the id gives nothing away.
+    pub fn link_token(&self, token_id: &str) -> String {
+        use base64::Engine;
+        let mut mac = self.link_tokens.0.clone();
+        mac.update(token_id.as_bytes());
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+    }
+}
+
+/// HMAC keyed for link tokens; its key stays out of `Debug`.
+#[derive(Clone)]
+pub struct LinkTokenMac(Hmac<Sha256>);
+
+impl std::fmt::Debug for LinkTokenMac {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("LinkTokenMac([REDACTED])")
+    }
+}
+
+impl LinkTokenMac {
+    fn new(key: &Key) -> Result<LinkTokenMac, SecretError> {
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key.expose_secret())
+            .map_err(|e| SecretError::Derive(e.to_string()))?;
+        mac.update(b"link-token:");
+        Ok(LinkTokenMac(mac))
     }
 }
 
@@ -179,6 +215,16 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join(SECRET_FILE), "zz".repeat(32)).unwrap();
         assert!(matches!(ServerKeys::load(None, dir.path()), Err(SecretError::Damaged(_))));
+    }
+
+    #[test]
+    fn link_tokens_are_stable_per_id_and_secret() {
+        let keys = ServerKeys::derive(&[3u8; 32]).unwrap();
+        let token = keys.link_token("id-1");
+        assert_eq!(token.len(), 43);
+        assert_eq!(token, keys.link_token("id-1"));
+        assert_ne!(token, keys.link_token("id-2"));
+        assert_ne!(token, ServerKeys::derive(&[4u8; 32]).unwrap().link_token("id-1"));
     }
 
     #[test]

@@ -44,6 +44,8 @@ pub struct AppState {
     pub unsubscribe: crate::notify::unsubscribe::UnsubscribeKey,
     /// Keys derived from the server's secret, each for one purpose.
     pub keys: ServerKeys,
+    /// Verification and reset emails per address.
+    pub mailbox_limits: ops::MailboxLimiter,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -93,6 +95,7 @@ pub async fn build_state(settings: Settings, clock: Clock) -> Result<web::Data<A
         unsubscribe: crate::notify::unsubscribe::UnsubscribeKey::new(keys.email_links.expose_secret())
             .map_err(StartupError::Setup)?,
         keys,
+        mailbox_limits: ops::MailboxLimiter::new(&settings.rate_limit),
         passwords,
         mailer,
         db,
@@ -200,7 +203,7 @@ fn http_server(state: web::Data<AppState>, listener: TcpListener) -> Result<Serv
         0 => std::thread::available_parallelism().map_or(2, |n| n.get()),
         n => n,
     };
-    let rate_limits = ops::auth_rate_limiter(&state.settings.rate_limit, state.settings.server.trust_forwarded_for)
+    let rate_limits = ops::auth_rate_limiter(&state.settings.rate_limit, state.settings.server.trusted_proxies)
         .ok_or_else(|| StartupError::Setup("rate limit settings are out of range".into()))?;
     let api_document = web::Data::new(openapi::Document::new(
         App::new().into_utoipa_app().openapi(openapi::ApiDoc::openapi()).configure(routes).split_for_parts().1,
@@ -222,7 +225,7 @@ fn http_server(state: web::Data<AppState>, listener: TcpListener) -> Result<Serv
             .wrap(Governor::new(&rate_limits))
             .wrap(from_fn(problem_responses))
             .wrap(state.metrics.middleware())
-            .wrap(TracingLogger::default())
+            .wrap(TracingLogger::<ops::telemetry::RequestSpan>::new())
     })
     .workers(workers)
     .listen(listener)

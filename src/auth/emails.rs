@@ -1,20 +1,20 @@
 //! Account emails, in the account holder's language, plain text and HTML.
 
-use crate::email::{OutgoingEmail, escape_html, html_document};
+use crate::email::{LINK_TOKEN, OutgoingEmail, escape_html, html_document};
 use crate::i18n::Lang;
 
 pub struct AccountEmail<'a> {
     pub lang: Lang,
     pub to: &'a str,
     pub full_name: &'a str,
-    pub token: &'a str,
+    /// The id the link's token is rebuilt from when the message is sent.
     pub token_id: &'a str,
     pub public_url: &'a str,
     pub valid_for: &'a str,
 }
 
 pub fn verification(email: &AccountEmail<'_>) -> OutgoingEmail {
-    let link = format!("{}/verify-email?token={}", email.public_url.trim_end_matches('/'), email.token);
+    let link = format!("{}/verify-email?token={LINK_TOKEN}", email.public_url.trim_end_matches('/'));
     let (subject, greeting, intro, action, code_label, expiry, footer) = match email.lang {
         Lang::Vi => (
             "Xác nhận địa chỉ email TechBridge",
@@ -42,7 +42,7 @@ pub fn verification(email: &AccountEmail<'_>) -> OutgoingEmail {
 }
 
 pub fn password_reset(email: &AccountEmail<'_>) -> OutgoingEmail {
-    let link = format!("{}/reset-password?token={}", email.public_url.trim_end_matches('/'), email.token);
+    let link = format!("{}/reset-password?token={LINK_TOKEN}", email.public_url.trim_end_matches('/'));
     let (subject, greeting, intro, action, code_label, expiry, footer) = match email.lang {
         Lang::Vi => (
             "Đặt lại mật khẩu TechBridge",
@@ -85,10 +85,7 @@ fn render(
     footer: &str,
     link: &str,
 ) -> OutgoingEmail {
-    let text = format!(
-        "{greeting}\n\n{intro}\n\n{link}\n\n{code_label}: {token}\n\n{expiry}\n\n--\n{footer}\n",
-        token = email.token
-    );
+    let text = format!("{greeting}\n\n{intro}\n\n{link}\n\n{code_label}: {LINK_TOKEN}\n\n{expiry}\n\n--\n{footer}\n");
     let body = format!(
         "<p>{greeting}</p>\n<p>{intro}</p>\n\
 <p><a href=\"{link}\" style=\"background: #0b5394; color: #fff; padding: 10px 16px; border-radius: 4px; text-decoration: none;\">{action}</a></p>\n\
@@ -98,7 +95,7 @@ fn render(
         link = escape_html(link),
         action = escape_html(action),
         code_label = escape_html(code_label),
-        token = escape_html(email.token),
+        token = LINK_TOKEN,
         expiry = escape_html(expiry),
     );
     OutgoingEmail {
@@ -110,6 +107,7 @@ fn render(
         html: html_document(email.lang.code(), subject, &body, footer),
         text,
         unsubscribe_url: None,
+        link_token_id: Some(email.token_id.to_owned()),
     }
 }
 
@@ -122,7 +120,6 @@ mod tests {
             lang,
             to: "an@example.vn",
             full_name: "Nguyễn <An>",
-            token: "tok_123",
             token_id: "id-1",
             public_url: "https://techbridge.example/",
             valid_for: "24 giờ",
@@ -133,7 +130,10 @@ mod tests {
     fn verification_in_both_languages() {
         let vi = verification(&sample(Lang::Vi));
         assert_eq!(vi.subject, "Xác nhận địa chỉ email TechBridge");
-        assert!(vi.text.contains("https://techbridge.example/verify-email?token=tok_123"));
+        assert!(!vi.text.contains("tok_123") && vi.link_token_id.as_deref() == Some("id-1"));
+        let sent = vi.clone().with_link_token("tok_123");
+        assert!(sent.text.contains("https://techbridge.example/verify-email?token=tok_123"));
+        assert!(sent.text.contains(": tok_123") && sent.html.contains("<code>tok_123</code>"));
         assert!(vi.html.contains("Nguyễn &lt;An&gt;"), "names are escaped in HTML");
         assert_eq!(vi.key, "verify-email:id-1");
         let en = verification(&sample(Lang::En));
@@ -143,7 +143,8 @@ mod tests {
 
     #[test]
     fn reset_in_both_languages() {
-        assert!(password_reset(&sample(Lang::Vi)).text.contains("reset-password?token=tok_123"));
+        let sent = password_reset(&sample(Lang::Vi)).with_link_token("tok_123");
+        assert!(sent.text.contains("reset-password?token=tok_123"));
         assert_eq!(password_reset(&sample(Lang::En)).subject, "Reset your TechBridge password");
     }
 }

@@ -104,18 +104,19 @@ pub fn set_platform_admin(conn: &mut DbConnection, user_id: &str, now: NaiveDate
     Ok(())
 }
 
+/// Stores the hash of an emailed token under its id (the id it is rebuilt from).
 pub fn insert_email_token(
     conn: &mut DbConnection,
+    id: &str,
     user_id: &str,
     purpose: &str,
     token_hash: &str,
     expires_at: NaiveDateTime,
     now: NaiveDateTime,
-) -> Result<String, AppError> {
-    let id = uuid::Uuid::now_v7().to_string();
+) -> Result<(), AppError> {
     diesel::insert_into(user_tokens::table)
         .values((
-            user_tokens::id.eq(&id),
+            user_tokens::id.eq(id),
             user_tokens::user_id.eq(user_id),
             user_tokens::purpose.eq(purpose),
             user_tokens::token_hash.eq(token_hash),
@@ -123,7 +124,7 @@ pub fn insert_email_token(
             user_tokens::created_at.eq(now),
         ))
         .execute(conn)?;
-    Ok(id)
+    Ok(())
 }
 
 /// Uses up a single-use email token. Returns its user when the token existed, had this

@@ -19,6 +19,11 @@ use crate::startup::AppState;
 
 pub const SEND_EMAIL_JOB: &str = "send_email";
 
+/// Stands in a rendered message for the single-use token of its link. The `send_email`
+/// job puts the token in at the last moment, rebuilt from `link_token_id`, so that the
+/// token itself is never stored in the queue (nor anywhere else).
+pub const LINK_TOKEN: &str = "@@link-token@@";
+
 /// A rendered message waiting to be sent.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct OutgoingEmail {
@@ -33,6 +38,18 @@ pub struct OutgoingEmail {
     pub html: String,
     /// One-click unsubscribe address (RFC 8058), for notification emails.
     pub unsubscribe_url: Option<String>,
+    /// The id the token of this message's link is rebuilt from (see [`LINK_TOKEN`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link_token_id: Option<String>,
+}
+
+impl OutgoingEmail {
+    /// The message as it is sent: the link's token in place of [`LINK_TOKEN`].
+    pub fn with_link_token(mut self, token: &str) -> OutgoingEmail {
+        self.text = self.text.replace(LINK_TOKEN, token);
+        self.html = self.html.replace(LINK_TOKEN, token);
+        self
+    }
 }
 
 /// Enqueues the message in the caller's transaction. Messages to one recipient are sent
@@ -61,6 +78,10 @@ pub async fn deliver(state: &AppState, email: OutgoingEmail) -> Result<(), JobEr
     if already_sent {
         return Ok(());
     }
+    let email = match email.link_token_id.clone() {
+        Some(token_id) => email.with_link_token(&state.keys.link_token(&token_id)),
+        None => email,
+    };
 
     let message_id = state.mailer.send(&email).await.map_err(|error| match error {
         SendError::Permanent(reason) => JobError::Permanent(reason),

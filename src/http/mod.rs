@@ -1,6 +1,7 @@
 //! Request plumbing shared by every feature: body and query extractors that answer with
 //! problem documents, the reader's language, the client address and pagination.
 
+mod client_ip;
 mod json;
 mod pagination;
 mod query;
@@ -10,6 +11,7 @@ use std::future::{Ready, ready};
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, http::header};
 
+pub use client_ip::client_ip;
 pub use json::ApiJson;
 pub use pagination::{Page, PageParams};
 pub use query::ApiQuery;
@@ -43,14 +45,10 @@ impl FromRequest for ClientIp {
     type Future = Ready<Result<Self, AppError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let trust_forwarded = req
+        let trusted_proxies = req
             .app_data::<actix_web::web::Data<crate::startup::AppState>>()
-            .is_some_and(|state| state.settings.server.trust_forwarded_for);
-        let ip = if trust_forwarded {
-            req.connection_info().realip_remote_addr().map(str::to_owned)
-        } else {
-            req.peer_addr().map(|addr| addr.ip().to_string())
-        };
-        ready(Ok(ClientIp(ip)))
+            .map_or(0, |state| state.settings.server.trusted_proxies);
+        let ip = client_ip(req.peer_addr().map(|addr| addr.ip()), req.headers(), trusted_proxies);
+        ready(Ok(ClientIp(ip.map(|ip| ip.to_string()))))
     }
 }

@@ -46,6 +46,7 @@ pub fn single(notice: &Notice<'_>, unsubscribe_url: &str) -> OutgoingEmail {
         subject: notice.title.clone(),
         text,
         unsubscribe_url: Some(unsubscribe_url.to_owned()),
+        link_token_id: None,
     }
 }
 
@@ -109,5 +110,6 @@ pub fn digest(email: &DigestEmail<'_>) -> OutgoingEmail {
         subject,
         text,
         unsubscribe_url: Some(email.unsubscribe_url.to_owned()),
+        link_token_id: None,
     }
 }

@@ -2,7 +2,7 @@
 
 use super::lifecycle::OrgAction;
 use super::model::MemberRole;
-use crate::email::{OutgoingEmail, escape_html, html_document};
+use crate::email::{LINK_TOKEN, OutgoingEmail, escape_html, html_document};
 use crate::i18n::Lang;
 
 /// The sender name the province's emails carry.
@@ -70,7 +70,6 @@ pub struct InvitationEmail<'a> {
     pub inviter_name: &'a str,
     pub org_name: &'a str,
     pub role: MemberRole,
-    pub token: &'a str,
     pub invitation_id: &'a str,
     pub public_url: &'a str,
     pub valid_days: i64,
@@ -102,7 +101,7 @@ pub fn invitation(email: &InvitationEmail<'_>) -> OutgoingEmail {
         "Đăng nhập (hoặc đăng ký bằng chính địa chỉ email này), rồi mở liên kết:",
         "Sign in (or register with this very email address), then open the link:",
     );
-    let link = format!("{}/invitations/accept?token={}", email.public_url.trim_end_matches('/'), email.token);
+    let link = format!("{}/invitations/accept?token={LINK_TOKEN}", email.public_url.trim_end_matches('/'));
     let footer =
         lang.pick("TechBridge — kết nối cung cầu công nghệ", "TechBridge — connecting technology supply and demand");
     let text = format!("{sentence}\n\n{how}\n{link}\n\n--\n{footer}\n");
@@ -121,6 +120,7 @@ pub fn invitation(email: &InvitationEmail<'_>) -> OutgoingEmail {
         subject,
         text,
         unsubscribe_url: None,
+        link_token_id: Some(email.invitation_id.to_owned()),
     }
 }
 

@@ -12,6 +12,31 @@ fn techbridge() -> Command {
     command
 }
 
+#[test]
+fn production_refuses_to_write_mail_to_files_unless_told_to() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |allow: Option<&str>| {
+        let mut command = techbridge();
+        command
+            .arg("migrate")
+            .env("TECHBRIDGE_ENV", "production")
+            .env("TECHBRIDGE__AUTH__SECRET", "a-production-secret-of-at-least-32-bytes")
+            .env("TECHBRIDGE__DATA_DIR", dir.path())
+            .env("TECHBRIDGE__EMAIL__TRANSPORT", "file");
+        if let Some(allow) = allow {
+            command.env("TECHBRIDGE__EMAIL__ALLOW_FILE_TRANSPORT_IN_PRODUCTION", allow);
+        }
+        command.output().unwrap()
+    };
+    let refused = run(None);
+    assert_eq!(refused.status.code(), Some(1));
+    let stderr = String::from_utf8(refused.stderr).unwrap();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("email.transport") && stderr.contains("allow_file_transport_in_production"), "{stderr}");
+    let allowed = run(Some("true"));
+    assert!(allowed.status.success(), "{}", String::from_utf8_lossy(&allowed.stderr));
+}
+
 #[tokio::test]
 async fn create_admin_makes_a_platform_administrator_who_can_sign_in() {
     let dir = tempfile::tempdir().unwrap();

@@ -5,6 +5,7 @@
 #[allow(dead_code)]
 mod helpers;
 
+mod abuse;
 mod accounts;
 mod bad_input;
 mod cli;

@@ -114,3 +114,170 @@ fn a_short_or_published_secret_is_refused_in_every_environment_with_one_clear_li
         }
     }
 }
+
+#[derive(diesel::QueryableByName)]
+struct Dump {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    dump: String,
+}
+
+/// Everything the database holds, as text: the SQLite file and its write-ahead log as
+/// bytes, or every PostgreSQL table row by row.
+fn dump_database(database: &TestDatabase, data_dir: &std::path::Path) -> String {
+    use diesel::{Connection, RunQueryDsl};
+    if !database.is_postgres() {
+        let mut all = Vec::new();
+        for suffix in ["", "-wal"] {
+            if let Ok(bytes) = std::fs::read(format!("{}{suffix}", database.url())) {
+                all.extend(bytes);
+            }
+        }
+        assert!(!all.is_empty(), "no SQLite file under {}", data_dir.display());
+        return String::from_utf8_lossy(&all).into_owned();
+    }
+    let mut conn = diesel::PgConnection::establish(database.url()).unwrap();
+    let tables: Vec<Dump> = diesel::sql_query(
+        "SELECT table_name::text AS dump FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'",
+    )
+    .load(&mut conn)
+    .unwrap();
+    assert!(tables.len() > 20, "{} tables", tables.len());
+    tables
+        .iter()
+        .map(|table| {
+            let rows: Dump = diesel::sql_query(format!(
+                "SELECT coalesce(string_agg(t::text, E'\\n'), '') AS dump FROM \"{}\" t",
+                table.dump
+            ))
+            .get_result(&mut conn)
+            .unwrap();
+            format!("== {}\n{}\n", table.dump, rows.dump)
+        })
+        .collect()
+}
+
+/// The `token=` values of every `.eml` file written so far.
+fn mailed_tokens(data_dir: &std::path::Path) -> Vec<String> {
+    let mut tokens = Vec::new();
+    for entry in std::fs::read_dir(data_dir.join("mail")).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        // Quoted-printable may fold long lines: unfold soft breaks first.
+        let text = text.replace("=\r\n", "").replace("=\n", "");
+        for (at, _) in text.match_indices("token=") {
+            let token: String =
+                text[at + 6..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect();
+            if token.len() >= 32 && !tokens.contains(&token) {
+                tokens.push(token);
+            }
+        }
+    }
+    tokens
+}
+
+async fn post(client: &reqwest::Client, port: u16, path: &str, token: Option<&str>, body: Value) -> (u16, Value) {
+    let mut request = client.post(format!("http://127.0.0.1:{port}{path}")).json(&body);
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+/// Waits for the `.eml` file of a kind of message to an address, and returns its token.
+async fn wait_for_token(data_dir: &std::path::Path, known: &[String]) -> String {
+    let until = tokio::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        if let Some(token) = mailed_tokens(data_dir).into_iter().find(|t| !known.contains(t)) {
+            return token;
+        }
+        assert!(tokio::time::Instant::now() < until, "no new emailed token");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
+async fn emailed_tokens_are_stored_nowhere_and_never_logged() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = TestDatabase::create(dir.path());
+    let log_path = dir.path().join("server.log");
+    let port = free_port();
+    let client = reqwest::Client::new();
+    let log = std::fs::File::create(&log_path).unwrap();
+    let mut child = server::command(
+        dir.path(),
+        database.url(),
+        port,
+        &[("RUST_LOG", "debug,h2=info,hyper=info,tantivy=info,actix_server=info".to_owned())],
+    )
+    .stdout(log.try_clone().unwrap())
+    .stderr(log)
+    .spawn()
+    .unwrap();
+    wait_until_ready(&client, port).await;
+    let mut seen: Vec<String> = Vec::new();
+
+    // Register and verify.
+    let owner = json!({ "email": "owner@example.vn", "password": crate::helpers::PASSWORD, "full_name": "Chủ" });
+    assert_eq!(post(&client, port, "/api/v1/auth/register", None, owner).await.0, 201);
+    let verification = wait_for_token(dir.path(), &seen).await;
+    seen.push(verification.clone());
+    assert_eq!(post(&client, port, "/api/v1/auth/verify-email", None, json!({ "token": verification })).await.0, 200);
+
+    // Forget the password and reset it.
+    let (status, _) =
+        post(&client, port, "/api/v1/auth/password-reset", None, json!({ "email": "owner@example.vn" })).await;
+    assert_eq!(status, 202);
+    let reset = wait_for_token(dir.path(), &seen).await;
+    seen.push(reset.clone());
+    let new_password = "một-mật-khẩu-mới-dài";
+    let confirm = json!({ "token": reset, "new_password": new_password });
+    assert_eq!(post(&client, port, "/api/v1/auth/password-reset/confirm", None, confirm).await.0, 204);
+    let (status, login) = post(
+        &client,
+        port,
+        "/api/v1/auth/login",
+        None,
+        json!({ "email": "owner@example.vn", "password": new_password }),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let owner_token = login["access_token"].as_str().unwrap().to_owned();
+
+    // Invite a colleague, who registers, verifies and accepts.
+    let org = crate::helpers::orgs::enterprise("Công ty Bí Mật", "01", &crate::helpers::orgs::tax_code(83), json!({}));
+    let (status, created) = post(&client, port, "/api/v1/orgs", Some(&owner_token), org).await;
+    assert_eq!(status, 201, "{created}");
+    let org_id = created["id"].as_str().unwrap();
+    let invitation = json!({ "email": "colleague@example.vn" });
+    let (status, _) =
+        post(&client, port, &format!("/api/v1/orgs/{org_id}/invitations"), Some(&owner_token), invitation).await;
+    assert_eq!(status, 201);
+    let invitation_token = wait_for_token(dir.path(), &seen).await;
+    seen.push(invitation_token.clone());
+    let colleague =
+        json!({ "email": "colleague@example.vn", "password": crate::helpers::PASSWORD, "full_name": "Đồng Nghiệp" });
+    assert_eq!(post(&client, port, "/api/v1/auth/register", None, colleague).await.0, 201);
+    let colleague_verification = wait_for_token(dir.path(), &seen).await;
+    seen.push(colleague_verification.clone());
+    let verify = json!({ "token": colleague_verification });
+    assert_eq!(post(&client, port, "/api/v1/auth/verify-email", None, verify).await.0, 200);
+    let sign_in = json!({ "email": "colleague@example.vn", "password": crate::helpers::PASSWORD });
+    let (_, login) = post(&client, port, "/api/v1/auth/login", None, sign_in).await;
+    let colleague_token = login["access_token"].as_str().unwrap().to_owned();
+    let accept = format!("/api/v1/invitations/{invitation_token}/accept");
+    let (status, joined) = post(&client, port, &accept, Some(&colleague_token), json!({})).await;
+    assert_eq!(status, 200, "{joined}");
+
+    child.kill().await.unwrap();
+    assert_eq!(seen.len(), 4);
+    let dump = dump_database(&database, dir.path());
+    let log = std::fs::read_to_string(&log_path).unwrap();
+    // Every request was logged, by its route, not by the path that carried the token.
+    assert!(log.contains("/api/v1/invitations/{token}/accept"), "{log}");
+    assert!(dump.contains("colleague@example.vn") && dump.contains("send_email"), "the dump holds the journey");
+    for token in &seen {
+        assert!(!dump.contains(token.as_str()), "an emailed token is stored in the database");
+        assert!(!log.contains(token.as_str()), "an emailed token is in the log");
+    }
+}

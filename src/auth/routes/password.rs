@@ -19,6 +19,7 @@ use crate::{audit, email};
     request_body = EmailRequest,
     responses(
         (status = 202, description = "If the account exists, an email is on its way", body = Accepted),
+        (status = 429, description = "Too many emails to this address or from this client; see Retry-After", body = crate::error::ProblemBody),
         (status = 422, description = "Not an email address", body = crate::error::ProblemBody),
     )
 )]
@@ -30,8 +31,11 @@ pub async fn request_reset(
 ) -> Result<HttpResponse, AppError> {
     let raw = body.email.ok_or_else(|| AppError::Validation(vec![FieldError::required("email")]))?;
     let email = Email::parse("email", &raw).map_err(|e| AppError::Validation(vec![e]))?;
+    state
+        .mailbox_limits
+        .check(email.as_str())
+        .map_err(|retry_after_secs| AppError::RateLimited { retry_after_secs })?;
     let now = state.clock.now();
-    let token = tokens::generate();
     let app = state.clone();
     state
         .db
@@ -40,8 +44,12 @@ pub async fn request_reset(
                 return Ok(());
             };
             let minutes = app.settings.auth.password_reset_ttl_minutes.max(5);
-            let token_id = store::insert_email_token(
+            // Only the id and the hash are stored; the email job rebuilds the token.
+            let token_id = uuid::Uuid::now_v7().to_string();
+            let token = app.keys.link_token(&token_id);
+            store::insert_email_token(
                 conn,
+                &token_id,
                 &user.id,
                 store::PURPOSE_PASSWORD_RESET,
                 &tokens::digest(&token),
@@ -57,7 +65,6 @@ pub async fn request_reset(
                 lang: language,
                 to: &user.email,
                 full_name: &user.full_name,
-                token: &token,
                 token_id: &token_id,
                 public_url: &app.settings.server.public_url,
                 valid_for: &valid_for,

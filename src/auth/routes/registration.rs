@@ -46,7 +46,6 @@ pub async fn register(
     let password_hash = state.passwords.hash_off_thread(registration.password.into_string()).await?;
     let now = state.clock.now();
     let user_id = uuid::Uuid::now_v7().to_string();
-    let token = tokens::generate();
     let app = state.clone();
     let account = state
         .db
@@ -72,16 +71,7 @@ pub async fn register(
                 AppError::Conflict { .. } => email_taken(),
                 other => other,
             })?;
-            send_verification(
-                conn,
-                &app,
-                &user_id,
-                email,
-                &registration.full_name,
-                registration.language,
-                &token,
-                now,
-            )?;
+            send_verification(conn, &app, &user_id, email, &registration.full_name, registration.language, now)?;
             audit::record(
                 conn,
                 audit::AuditEntry {
@@ -118,15 +108,18 @@ fn send_verification(
     to: &str,
     full_name: &str,
     lang: Lang,
-    token: &str,
     now: chrono::NaiveDateTime,
 ) -> Result<(), AppError> {
     let hours = state.settings.auth.email_verification_ttl_hours.max(1);
-    let token_id = store::insert_email_token(
+    // Only the id and the hash are stored; the email job rebuilds the token from the id.
+    let token_id = uuid::Uuid::now_v7().to_string();
+    let token = state.keys.link_token(&token_id);
+    store::insert_email_token(
         conn,
+        &token_id,
         user_id,
         store::PURPOSE_VERIFY_EMAIL,
-        &tokens::digest(token),
+        &tokens::digest(&token),
         now + Duration::hours(hours),
         now,
     )?;
@@ -138,7 +131,6 @@ fn send_verification(
         lang,
         to,
         full_name,
-        token,
         token_id: &token_id,
         public_url: &state.settings.server.public_url,
         valid_for: &valid_for,
@@ -209,7 +201,11 @@ pub struct Accepted {
 #[utoipa::path(
     tag = "auth",
     request_body = EmailRequest,
-    responses((status = 202, description = "If the account exists and is unverified, an email is on its way", body = Accepted))
+    responses(
+        (status = 202, description = "If the account exists and is unverified, an email is on its way", body = Accepted),
+        (status = 422, description = "Missing or invalid email", body = crate::error::ProblemBody),
+        (status = 429, description = "Too many emails to this address or from this client; see Retry-After", body = crate::error::ProblemBody),
+    )
 )]
 #[post("/auth/resend-verification")]
 pub async fn resend_verification(
@@ -219,8 +215,11 @@ pub async fn resend_verification(
 ) -> Result<HttpResponse, AppError> {
     let raw = body.email.ok_or_else(|| AppError::Validation(vec![FieldError::required("email")]))?;
     let email = Email::parse("email", &raw).map_err(|e| AppError::Validation(vec![e]))?;
+    state
+        .mailbox_limits
+        .check(email.as_str())
+        .map_err(|retry_after_secs| AppError::RateLimited { retry_after_secs })?;
     let now = state.clock.now();
-    let token = tokens::generate();
     let app = state.clone();
     state
         .db
@@ -229,7 +228,7 @@ pub async fn resend_verification(
                 && user.email_verified_at.is_none()
             {
                 let language = Lang::parse(&user.language).unwrap_or_default();
-                send_verification(conn, &app, &user.id, &user.email, &user.full_name, language, &token, now)?;
+                send_verification(conn, &app, &user.id, &user.email, &user.full_name, language, now)?;
             }
             Ok(())
         })

@@ -80,8 +80,9 @@ fn owners_only(access: &crate::registry::access::OrgAccess) -> Result<(), AppErr
         (status = 201, body = InvitationView),
         (status = 403, description = "Not an owner", body = crate::error::ProblemBody),
         (status = 404, body = crate::error::ProblemBody),
-        (status = 409, description = "Already a member", body = crate::error::ProblemBody),
+        (status = 409, description = "Already a member, or an invitation to this address is still waiting", body = crate::error::ProblemBody),
         (status = 422, body = crate::error::ProblemBody),
+        (status = 429, description = "The organization's invitations for the day are used up; see Retry-After", body = crate::error::ProblemBody),
     )
 )]
 #[post("/orgs/{id}/invitations")]
@@ -95,7 +96,6 @@ pub async fn invite(
     let now = state.clock.now();
     let app = state.clone();
     let id = id.into_inner();
-    let token = tokens::generate();
     let view = state
         .db
         .write(move |conn| {
@@ -117,8 +117,24 @@ pub async fn invite(
                     "This person is already a member of the organization.",
                 )));
             }
+            if let Some(until) = membership::pending_until(conn, &id, email.as_str(), now)? {
+                return Err(AppError::conflict(Text::owned(
+                    format!("Đã có lời mời đang chờ địa chỉ này, hiệu lực đến {}.", until.format("%d/%m/%Y %H:%M UTC")),
+                    format!(
+                        "An invitation to this address is already waiting, valid until {}.",
+                        until.format("%Y-%m-%d %H:%M UTC")
+                    ),
+                )));
+            }
+            let sent = membership::sent_since(conn, &id, now - Duration::days(1))?;
+            let limit = app.settings.rate_limit.invitations_per_org_per_day;
+            if let Some(retry_after_secs) = membership::wait_before_next(&sent, limit, now) {
+                return Err(AppError::RateLimited { retry_after_secs });
+            }
             let inviter = crate::auth::store::find_user(conn, &principal.user_id)?.ok_or(AppError::NotFound)?;
             let invitation_id = uuid::Uuid::now_v7().to_string();
+            // The email job rebuilds the token from the invitation's id; only its hash is kept.
+            let token = app.keys.link_token(&invitation_id);
             let expires_at = now + Duration::days(INVITATION_VALID_DAYS);
             membership::insert(
                 conn,
@@ -140,7 +156,6 @@ pub async fn invite(
                 inviter_name: &inviter.full_name,
                 org_name: &record.row.legal_name,
                 role,
-                token: &token,
                 invitation_id: &invitation_id,
                 public_url: &app.settings.server.public_url,
                 valid_days: INVITATION_VALID_DAYS,
