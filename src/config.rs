@@ -136,6 +136,13 @@ pub struct SearchSettings {
     pub meili_url: String,
     pub meili_key: SecretString,
     pub meili_index: String,
+    /// How often each instance reads the change log to bring its index up to date.
+    #[serde(default = "follow_interval_default")]
+    pub follow_interval_ms: u64,
+}
+
+fn follow_interval_default() -> u64 {
+    500
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]

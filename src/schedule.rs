@@ -79,6 +79,12 @@ pub async fn run_once(state: &web::Data<AppState>) {
         Ok(_) => {}
         Err(error) => tracing::warn!(%error, "could not tidy the job queue"),
     }
+    let keep = chrono::Duration::days(state.settings.jobs.keep_done_days.max(1));
+    match state.db.write(move |conn| crate::search::changes::prune(conn, keep)).await {
+        Ok(pruned) if pruned > 0 => tracing::info!(pruned, "pruned the search change log"),
+        Ok(_) => {}
+        Err(error) => tracing::warn!(%error, "could not prune the search change log"),
+    }
     match crate::notify::digest::run_due(state).await {
         Ok(sent) if sent > 0 => tracing::info!(sent, "daily digests queued"),
         Ok(_) => {}

@@ -104,28 +104,6 @@ pub async fn build_state(settings: Settings, clock: Clock) -> Result<web::Data<A
     }))
 }
 
-/// An empty index over a database with published listings (a first start, a deleted
-/// index folder) is rebuilt in the background.
-async fn rebuild_if_empty(state: &AppState) -> Result<(), StartupError> {
-    if state.search.engine.count().await.map_err(|e| StartupError::Setup(e.to_string()))? > 0 {
-        return Ok(());
-    }
-    let public = state.db.run(|conn| crate::listings::store::public_after(conn, "", 1)).await?;
-    if public.is_empty() {
-        return Ok(());
-    }
-    tracing::warn!("the search index is empty but listings are published: rebuilding it");
-    let queue = state.jobs.clone();
-    state
-        .db
-        .write(move |conn| {
-            let job = crate::jobs::NewJob::new(crate::search::indexing::REBUILD_JOB, &serde_json::json!({}))?;
-            queue.enqueue(conn, job).map(|_| ())
-        })
-        .await?;
-    Ok(())
-}
-
 pub struct Application {
     port: u16,
     server: Server,
@@ -143,10 +121,11 @@ impl Application {
             TcpListener::bind(&address).map_err(|source| StartupError::Listen { address: address.clone(), source })?;
         let port = listener.local_addr().map_err(|source| StartupError::Listen { address, source })?.port();
         let state = build_state(settings, clock).await?;
-        rebuild_if_empty(&state).await?;
         let (stop_workers, stopped) = watch::channel(false);
         let workers = if state.settings.jobs.enabled {
             let mut handles = jobs::spawn_workers(state.clone(), stopped.clone());
+            // Builds the index first when it has never followed the change log.
+            handles.push(search::indexing::spawn_follower(state.clone(), stopped.clone()));
             if state.settings.jobs.schedule_enabled {
                 handles.push(crate::schedule::spawn(state.clone(), stopped));
             }

@@ -16,6 +16,8 @@ use crate::error::AppError;
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+/// The advisory lock key instances take while migrating ("TBmigrat" as a number).
+const MIGRATION_LOCK: i64 = 0x5442_6d69_6772_6174;
 
 #[derive(diesel::MultiConnection)]
 pub enum DbConnection {
@@ -141,11 +143,18 @@ impl Db {
         self.backend
     }
 
-    /// Applies pending migrations; running it again does nothing.
+    /// Applies pending migrations; running it again does nothing. Instances starting at
+    /// the same moment on one PostgreSQL database take turns (a session advisory lock):
+    /// the first migrates, the others find nothing left to do.
     pub fn migrate(&self) -> Result<usize, AppError> {
         let mut conn = self.pool.get()?;
         let applied = match &mut *conn {
-            DbConnection::Postgres(pg) => pg.run_pending_migrations(POSTGRES_MIGRATIONS).map(|v| v.len()),
+            DbConnection::Postgres(pg) => {
+                pg.batch_execute(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK})"))?;
+                let applied = pg.run_pending_migrations(POSTGRES_MIGRATIONS).map(|v| v.len());
+                pg.batch_execute(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK})"))?;
+                applied
+            }
             DbConnection::Sqlite(sqlite) => sqlite.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
         }
         .map_err(|e| AppError::Internal(format!("migrations: {e}")))?;

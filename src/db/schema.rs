@@ -400,6 +400,21 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    index_changes (seq) {
+        seq -> BigInt,
+        listing_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    index_positions (name) {
+        name -> Text,
+        position -> BigInt,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     tenants,
     users,

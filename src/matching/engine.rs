@@ -213,6 +213,9 @@ pub fn enqueue(conn: &mut crate::db::DbConnection, state: &AppState, listing_id:
 
 /// The `match_listing` job.
 pub async fn run_job(state: &web::Data<AppState>, payload: MatchListing) -> Result<(), crate::jobs::JobError> {
+    // Candidates come from this instance's index: bring it up to every committed change
+    // first, so that a listing published a moment ago through any instance is among them.
+    state.search.catch_up(&state.db).await.map_err(|e| crate::jobs::JobError::Retry(e.to_string()))?;
     run(state, &payload.listing_id).await?;
     Ok(())
 }

@@ -1,12 +1,17 @@
-//! Keeping the index in step with the database: jobs enqueued with each change, and full
-//! rebuilds that replace the index without a pause in searching.
+//! Keeping the index in step with the database. Each change of a listing appends to the
+//! change log in its own transaction; every instance brings its own index (or, for a
+//! shared engine, the shared one) up to the end of the log, in order, remembering where it
+//! is. A new or wiped index is built from the listings first, then follows.
 
 use std::collections::HashSet;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
 
+use super::changes::{self, GAP_PATIENCE, Gaps};
 use super::documents::document;
 use super::{SearchEngine, SearchError};
 use crate::clock::Clock;
@@ -16,15 +21,24 @@ use crate::jobs::{JobError, JobQueue, NewJob};
 use crate::listings::store;
 use crate::startup::AppState;
 
+/// Jobs queued before the change log existed; they now only append to it.
 pub const INDEX_LISTINGS_JOB: &str = "search_index_listings";
 pub const INDEX_ORG_JOB: &str = "search_index_org";
 pub const REBUILD_JOB: &str = "search_rebuild";
 const REBUILD_CHUNK: i64 = 2000;
+const FOLLOW_BATCH: i64 = 1000;
 
-/// The configured engine, and the one rebuild that may run at a time.
+/// The configured engine, and where this instance is in the change log.
 pub struct Search {
     pub engine: Arc<dyn SearchEngine>,
-    rebuilding: tokio::sync::Mutex<()>,
+    /// Held while applying changes or rebuilding: one at a time per instance.
+    follow: tokio::sync::Mutex<Following>,
+}
+
+#[derive(Default)]
+struct Following {
+    position: Option<i64>,
+    gaps: Gaps,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -43,66 +57,115 @@ pub struct RebuildReport {
     pub seconds: f64,
 }
 
-/// Queues the index update of one listing, in the caller's transaction.
-pub fn enqueue_listing(conn: &mut DbConnection, queue: &JobQueue, listing_id: &str) -> Result<(), AppError> {
-    let job = NewJob::new(INDEX_LISTINGS_JOB, &ListingIds { ids: vec![listing_id.to_owned()] })?
-        .ordered_by(format!("index:{listing_id}"));
-    queue.enqueue(conn, job).map(|_| ())
+/// Records that a listing changed, in the caller's transaction: every index picks it up.
+pub fn enqueue_listing(conn: &mut DbConnection, _queue: &JobQueue, listing_id: &str) -> Result<(), AppError> {
+    changes::record(conn, listing_id)
 }
 
-/// Queues the index update of every listing of an organization (suspended, reinstated…).
+/// Queues the index update of every listing of an organization (suspended, reinstated…),
+/// and their matching.
 pub fn enqueue_org(conn: &mut DbConnection, queue: &JobQueue, org_id: &str) -> Result<(), AppError> {
     queue.enqueue(conn, NewJob::new(INDEX_ORG_JOB, &OrgId { org_id: org_id.to_owned() })?).map(|_| ())
 }
 
 impl Search {
     pub fn new(engine: Arc<dyn SearchEngine>) -> Search {
-        Search { engine, rebuilding: tokio::sync::Mutex::new(()) }
+        Search { engine, follow: tokio::sync::Mutex::new(Following::default()) }
     }
 
-    /// Makes the index agree with the database for these listings.
-    pub async fn sync(&self, db: &Db, ids: Vec<String>) -> Result<(), SearchError> {
-        if ids.is_empty() {
-            return Ok(());
+    /// Brings the index up to the end of the change log (building it first when it has
+    /// never followed the log). Returns how many changes were applied.
+    pub async fn catch_up(&self, db: &Db) -> Result<usize, SearchError> {
+        let mut following = self.follow.lock().await;
+        let mut position = match following.position {
+            Some(position) => position,
+            None => match self.stored_position(db).await? {
+                Some(position) => position,
+                None => self.fill_and_start(db).await?.1,
+            },
+        };
+        let pruned = db.run(changes::pruned_up_to).await.map_err(engine_error)?;
+        if position < pruned {
+            tracing::warn!(position, pruned, "the index is behind the pruned change log: rebuilding it");
+            position = self.fill_and_start(db).await?.1;
         }
+        following.position = Some(position);
+        let mut applied = 0;
+        loop {
+            let from = position;
+            let rows = db.run(move |conn| changes::after(conn, from, FOLLOW_BATCH)).await.map_err(engine_error)?;
+            if rows.is_empty() {
+                return Ok(applied);
+            }
+            let seqs: Vec<i64> = rows.iter().map(|(seq, _)| *seq).collect();
+            let (reached, held_back) =
+                changes::contiguous_end(position, &seqs, &mut following.gaps, Instant::now(), GAP_PATIENCE);
+            // Everything read is applied (applying is idempotent: documents are rebuilt
+            // from the database as it is now); the position moves only past what has no
+            // gap before it.
+            let mut ids: Vec<String> = rows.into_iter().map(|(_, id)| id).collect();
+            ids.sort();
+            ids.dedup();
+            applied += ids.len();
+            self.sync_to(db, ids, reached).await?;
+            position = reached;
+            following.position = Some(position);
+            if held_back || seqs.len() < FOLLOW_BATCH as usize {
+                return Ok(applied);
+            }
+        }
+    }
+
+    async fn stored_position(&self, db: &Db) -> Result<Option<i64>, SearchError> {
+        if !self.engine.is_shared() {
+            return self.engine.position().await;
+        }
+        let name = self.engine.name();
+        db.run(move |conn| changes::stored_position(conn, name)).await.map_err(engine_error)
+    }
+
+    /// Makes the index agree with the database for these listings, and records the
+    /// position that brings it to.
+    async fn sync_to(&self, db: &Db, ids: Vec<String>, position: i64) -> Result<(), SearchError> {
         let lookup = ids.clone();
-        let records = db
-            .run(move |conn| store::find_many(conn, &lookup))
-            .await
-            .map_err(|e| SearchError::Engine(e.to_string()))?;
+        let records = db.run(move |conn| store::find_many(conn, &lookup)).await.map_err(engine_error)?;
         let public: Vec<_> = records.iter().filter(|r| r.is_public()).map(document).collect();
         let public_ids: HashSet<&str> = public.iter().map(|d| d.id.as_str()).collect();
         let hidden: Vec<String> = ids.iter().filter(|id| !public_ids.contains(id.as_str())).cloned().collect();
-        self.engine.remove(hidden).await?;
-        self.engine.upsert(public).await
+        self.engine.apply(public, hidden, position).await?;
+        if self.engine.is_shared() {
+            let name = self.engine.name();
+            db.run(move |conn| changes::store_position(conn, name, position)).await.map_err(engine_error)?;
+        }
+        Ok(())
     }
 
     /// Builds a new index from every public listing and swaps it in; searches keep being
-    /// answered by the old one meanwhile. Listings (and organizations) changed while it
-    /// ran — by this process or another — are indexed again afterwards. One at a time.
-    pub async fn rebuild(&self, db: &Db, clock: &Clock) -> Result<RebuildReport, SearchError> {
-        let _single = self.rebuilding.lock().await;
+    /// answered by the old one meanwhile. It starts following the change log from a
+    /// little before the moment it began, so nothing changed meanwhile is missed.
+    pub async fn rebuild(&self, db: &Db, _clock: &Clock) -> Result<RebuildReport, SearchError> {
         let started = Instant::now();
-        let since = clock.now();
-        let documents = self.fill(db).await?;
-        let changed = db
-            .run(move |conn| store::changed_since(conn, since))
-            .await
-            .map_err(|e| SearchError::Engine(e.to_string()))?;
-        self.sync(db, changed).await?;
+        let documents = {
+            let mut following = self.follow.lock().await;
+            let (documents, position) = self.fill_and_start(db).await?;
+            following.position = Some(position);
+            following.gaps = Gaps::default();
+            documents
+        };
+        self.catch_up(db).await?;
         Ok(RebuildReport { documents, seconds: started.elapsed().as_secs_f64() })
     }
 
-    async fn fill(&self, db: &Db) -> Result<u64, SearchError> {
+    /// Fills a fresh index; returns how many documents and the log position it starts at.
+    async fn fill_and_start(&self, db: &Db) -> Result<(u64, i64), SearchError> {
+        let position = db.run(changes::rebuild_start).await.map_err(engine_error)?;
         let mut rebuild = self.engine.start_rebuild().await?;
         let mut after = String::new();
         let mut documents = 0_u64;
         loop {
             let from = after.clone();
-            let chunk = db
-                .run(move |conn| store::public_after(conn, &from, REBUILD_CHUNK))
-                .await
-                .map_err(|e| SearchError::Engine(e.to_string()))?;
+            let chunk =
+                db.run(move |conn| store::public_after(conn, &from, REBUILD_CHUNK)).await.map_err(engine_error)?;
             let Some(last) = chunk.last() else {
                 break;
             };
@@ -110,27 +173,63 @@ impl Search {
             documents += chunk.len() as u64;
             rebuild.add(chunk.iter().map(document).collect()).await?;
         }
+        rebuild.start_from(position);
         rebuild.finish().await?;
-        Ok(documents)
+        if self.engine.is_shared() {
+            let name = self.engine.name();
+            db.run(move |conn| changes::store_position(conn, name, position)).await.map_err(engine_error)?;
+        }
+        Ok((documents, position))
     }
 }
 
-/// The `search_index_listings` job.
-pub async fn run_index_listings(state: &AppState, payload: ListingIds) -> Result<(), JobError> {
-    state.search.sync(&state.db, payload.ids).await.map_err(|e| JobError::Retry(e.to_string()))
+fn engine_error(error: AppError) -> SearchError {
+    SearchError::Engine(error.to_string())
 }
 
-/// The `search_index_org` job.
+/// Follows the change log in the background: within `every` of a change committed
+/// through any instance, this instance's index has it.
+pub fn spawn_follower(state: actix_web::web::Data<AppState>, mut shutdown: watch::Receiver<bool>) -> JoinHandle<()> {
+    let every = Duration::from_millis(state.settings.search.follow_interval_ms.max(10));
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(every);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                _ = ticks.tick() => {}
+                changed = shutdown.changed() => if changed.is_err() || *shutdown.borrow() { break },
+            }
+            if let Err(error) = state.search.catch_up(&state.db).await {
+                tracing::warn!(%error, "could not follow the search change log");
+            }
+        }
+    })
+}
+
+/// The `search_index_listings` job (queued by an earlier version): appends to the log.
+pub async fn run_index_listings(state: &AppState, payload: ListingIds) -> Result<(), JobError> {
+    state
+        .db
+        .write(move |conn| {
+            for id in &payload.ids {
+                changes::record(conn, id)?;
+            }
+            Ok(())
+        })
+        .await?;
+    Ok(())
+}
+
+/// The `search_index_org` job: the organization's listings change in the index, and are
+/// matched again (a suspended organization's suggestions close; a reinstated one's return).
 pub async fn run_index_org(state: &actix_web::web::Data<AppState>, payload: OrgId) -> Result<(), JobError> {
-    let ids = state.db.run(move |conn| store::ids_of_org(conn, &payload.org_id)).await?;
-    state.search.sync(&state.db, ids.clone()).await.map_err(|e| JobError::Retry(e.to_string()))?;
-    // A suspended organization's suggestions close; a reinstated one is matched again.
     let app = state.clone();
     state
         .db
         .write(move |conn| {
-            for id in &ids {
-                crate::matching::engine::enqueue(conn, &app, id)?;
+            for id in store::ids_of_org(conn, &payload.org_id)? {
+                changes::record(conn, &id)?;
+                crate::matching::engine::enqueue(conn, &app, &id)?;
             }
             Ok(())
         })

@@ -250,6 +250,10 @@ fn highlighted(formatted: Option<&serde_json::Map<String, serde_json::Value>>, f
 
 #[async_trait]
 impl SearchEngine for MeiliEngine {
+    fn is_shared(&self) -> bool {
+        true
+    }
+
     fn name(&self) -> &'static str {
         "meilisearch"
     }

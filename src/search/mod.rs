@@ -2,6 +2,7 @@
 //! index on disk (the default) and Meilisearch. The database stays the source of truth;
 //! the index is a projection kept up to date by jobs and rebuilt by `techbridge reindex`.
 
+pub mod changes;
 pub mod documents;
 pub mod indexing;
 pub mod meili;
@@ -163,12 +164,31 @@ impl From<SearchError> for crate::error::AppError {
 #[async_trait]
 pub trait Rebuild: Send {
     async fn add(&mut self, docs: Vec<ListingDoc>) -> Result<(), SearchError>;
+    /// The change-log position the rebuilt index starts from, kept with it where the
+    /// engine keeps positions.
+    fn start_from(&mut self, _position: i64) {}
     async fn finish(self: Box<Self>) -> Result<(), SearchError>;
 }
 
 #[async_trait]
 pub trait SearchEngine: Send + Sync {
     fn name(&self) -> &'static str;
+    /// Whether every instance uses this one index (Meilisearch), or each has its own
+    /// (tantivy), following the change log by itself.
+    fn is_shared(&self) -> bool;
+    /// The change-log position an instance's own index has applied, stored with the
+    /// index so that the two cannot disagree; `None` for a new or wiped index, and for a
+    /// shared index (whose position the database keeps).
+    async fn position(&self) -> Result<Option<i64>, SearchError> {
+        Ok(None)
+    }
+    /// Applies changes, with the position they bring the index to, in one step where the
+    /// engine keeps positions.
+    async fn apply(&self, docs: Vec<ListingDoc>, removed: Vec<String>, position: i64) -> Result<(), SearchError> {
+        let _ = position;
+        self.remove(removed).await?;
+        self.upsert(docs).await
+    }
     async fn upsert(&self, docs: Vec<ListingDoc>) -> Result<(), SearchError>;
     async fn remove(&self, ids: Vec<String>) -> Result<(), SearchError>;
     async fn search(&self, query: SearchQuery) -> Result<SearchResults, SearchError>;

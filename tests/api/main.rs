@@ -11,6 +11,7 @@ mod bad_input;
 mod cli;
 mod crash;
 mod email_delivery;
+mod instances;
 mod listings;
 mod matching;
 mod operations;

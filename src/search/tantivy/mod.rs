@@ -36,6 +36,14 @@ struct Live {
     writer: Mutex<IndexWriter<TantivyDocument>>,
     fields: Fields,
     folder: PathBuf,
+    /// The change-log position of the last commit (its payload).
+    position: Mutex<Option<i64>>,
+}
+
+/// What a commit carries besides documents.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct CommitPayload {
+    position: i64,
 }
 
 impl Live {
@@ -54,10 +62,23 @@ impl Live {
             other => engine_error(other),
         })?;
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into().map_err(engine_error)?;
-        Ok(Live { index, reader, writer: Mutex::new(writer), fields, folder: folder.to_path_buf() })
+        let position = index
+            .load_metas()
+            .map_err(engine_error)?
+            .payload
+            .and_then(|payload| serde_json::from_str::<CommitPayload>(&payload).ok())
+            .map(|payload| payload.position);
+        Ok(Live {
+            index,
+            reader,
+            writer: Mutex::new(writer),
+            fields,
+            folder: folder.to_path_buf(),
+            position: Mutex::new(position),
+        })
     }
 
-    fn apply(&self, docs: &[ListingDoc], removed: &[String]) -> Result<(), SearchError> {
+    fn apply(&self, docs: &[ListingDoc], removed: &[String], position: Option<i64>) -> Result<(), SearchError> {
         let mut writer = self.writer.lock().map_err(|_| engine_error("index writer poisoned"))?;
         for id in removed.iter().chain(docs.iter().map(|d| &d.id)) {
             writer.delete_term(Term::from_field_text(self.fields.id, id));
@@ -65,9 +86,24 @@ impl Live {
         for doc in docs {
             writer.add_document(schema::document(&self.fields, doc)).map_err(engine_error)?;
         }
-        writer.commit().map_err(engine_error)?;
+        self.commit(&mut writer, position)?;
         drop(writer);
         self.reader.reload().map_err(engine_error)
+    }
+
+    /// Commits, carrying the new position (or the last one: every commit replaces the
+    /// payload).
+    fn commit(&self, writer: &mut IndexWriter<TantivyDocument>, position: Option<i64>) -> Result<(), SearchError> {
+        let mut kept = self.position.lock().map_err(|_| engine_error("index position poisoned"))?;
+        let position = position.or(*kept);
+        let mut commit = writer.prepare_commit().map_err(engine_error)?;
+        if let Some(position) = position {
+            let payload = serde_json::to_string(&CommitPayload { position }).map_err(engine_error)?;
+            commit.set_payload(&payload);
+        }
+        commit.commit().map_err(engine_error)?;
+        *kept = position;
+        Ok(())
     }
 }
 
@@ -123,14 +159,29 @@ impl SearchEngine for TantivyEngine {
         "tantivy"
     }
 
+    fn is_shared(&self) -> bool {
+        false
+    }
+
+    async fn position(&self) -> Result<Option<i64>, SearchError> {
+        let live = self.live()?;
+        let position = *live.position.lock().map_err(|_| engine_error("index position poisoned"))?;
+        Ok(position)
+    }
+
+    async fn apply(&self, docs: Vec<ListingDoc>, removed: Vec<String>, position: i64) -> Result<(), SearchError> {
+        let live = self.live()?;
+        tokio::task::spawn_blocking(move || live.apply(&docs, &removed, Some(position))).await.map_err(engine_error)?
+    }
+
     async fn upsert(&self, docs: Vec<ListingDoc>) -> Result<(), SearchError> {
         let live = self.live()?;
-        tokio::task::spawn_blocking(move || live.apply(&docs, &[])).await.map_err(engine_error)?
+        tokio::task::spawn_blocking(move || live.apply(&docs, &[], None)).await.map_err(engine_error)?
     }
 
     async fn remove(&self, ids: Vec<String>) -> Result<(), SearchError> {
         let live = self.live()?;
-        tokio::task::spawn_blocking(move || live.apply(&[], &ids)).await.map_err(engine_error)?
+        tokio::task::spawn_blocking(move || live.apply(&[], &ids, None)).await.map_err(engine_error)?
     }
 
     async fn search(&self, query: SearchQuery) -> Result<SearchResults, SearchError> {
@@ -148,7 +199,13 @@ impl SearchEngine for TantivyEngine {
         let memory = self.writer_memory.max(100_000_000);
         let fresh =
             tokio::task::spawn_blocking(move || Live::open(&folder, memory, true)).await.map_err(engine_error)??;
-        Ok(Box::new(TantivyRebuild { live: self.live.clone(), root: self.root.clone(), fresh: Arc::new(fresh), name }))
+        Ok(Box::new(TantivyRebuild {
+            live: self.live.clone(),
+            root: self.root.clone(),
+            fresh: Arc::new(fresh),
+            name,
+            position: None,
+        }))
     }
 }
 
@@ -159,6 +216,7 @@ struct TantivyRebuild {
     root: PathBuf,
     fresh: Arc<Live>,
     name: String,
+    position: Option<i64>,
 }
 
 #[async_trait]
@@ -176,12 +234,16 @@ impl Rebuild for TantivyRebuild {
         .map_err(engine_error)?
     }
 
+    fn start_from(&mut self, position: i64) {
+        self.position = Some(position);
+    }
+
     async fn finish(self: Box<Self>) -> Result<(), SearchError> {
-        let TantivyRebuild { live, root, fresh, name } = *self;
+        let TantivyRebuild { live, root, fresh, name, position } = *self;
         tokio::task::spawn_blocking(move || {
             {
                 let mut writer = fresh.writer.lock().map_err(|_| engine_error("index writer poisoned"))?;
-                writer.commit().map_err(engine_error)?;
+                fresh.commit(&mut writer, position)?;
             }
             fresh.reader.reload().map_err(engine_error)?;
             write_current(&root, &name)?;
