@@ -53,14 +53,23 @@ async fn two_instances_share_the_market_and_do_timed_work_once() {
         ("TECHBRIDGE__NOTIFICATIONS__DIGEST_HOUR", "0".to_owned()),
         ("TECHBRIDGE__SEARCH__FOLLOW_INTERVAL_MS", "500".to_owned()),
     ];
-    // Both at once: a child process, and this process's own instance.
+    // Both at once: a child process, and this process's own instance. Either may send any
+    // email (the job queue is shared), so both write mail files to one folder.
+    let mail = dir.path().join("mail");
     let second_dir = dir.path().join("second");
     let port = free_port();
-    let mut second = server::start(&second_dir, database.url(), port, &timed_work);
+    let mut second_env = timed_work.to_vec();
+    second_env.push(("TECHBRIDGE__EMAIL__MAIL_DIR", mail.to_string_lossy().into_owned()));
+    // Instances behind one address share the secret: a link's token minted by one is
+    // checked by the other.
+    second_env.push(("TECHBRIDGE__AUTH__SECRET", "integration-test-secret-that-is-long-enough".to_owned()));
+    let mut second = server::start(&second_dir, database.url(), port, &second_env);
     let url = database.url().to_owned();
+    let shared_mail = mail.to_string_lossy().into_owned();
     let first = spawn_app_with(TestOptions {
         tweak: Some(Box::new(move |s| {
             s.database.url = url;
+            s.email.mail_dir = shared_mail;
             s.jobs.schedule_enabled = true;
             s.jobs.schedule_interval_secs = 1;
             s.notifications.digest_hour = 0;
@@ -71,9 +80,7 @@ async fn two_instances_share_the_market_and_do_timed_work_once() {
     .await;
     let client = reqwest::Client::new();
     wait_until_ready(&client, port).await;
-    let first_mail = first.data_dir.join("mail");
-    let second_mail = second_dir.join("mail");
-    let both = |kind: &str, to: &str| mails(&first_mail, kind, to) + mails(&second_mail, kind, to);
+    let both = |kind: &str, to: &str| mails(&mail, kind, to);
 
     // Through the first: a buyer with a saved search and a daily digest, a seller.
     let moderator = first.staff("mod@cantho.gov.vn", "92", "moderator").await;

@@ -369,7 +369,7 @@ impl TestApp {
 
     /// The `.eml` files written by the file transport, as (file name, content).
     pub fn mail_files(&self) -> Vec<(String, String)> {
-        let mut files: Vec<(String, String)> = std::fs::read_dir(self.data_dir.join("mail"))
+        let mut files: Vec<(String, String)> = std::fs::read_dir(self.state.settings.mail_dir())
             .map(|dir| {
                 dir.filter_map(Result::ok)
                     .filter(|e| e.path().extension().is_some_and(|x| x == "eml"))
