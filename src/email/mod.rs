@@ -2,6 +2,10 @@
 //! the transaction of the change it reports; the `send_email` job hands it to the
 //! configured transport once, keyed by its idempotency key.
 
+#[cfg(test)]
+mod golden;
+#[cfg(test)]
+mod golden_tests;
 mod layout;
 mod transport;
 

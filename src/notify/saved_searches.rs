@@ -290,7 +290,7 @@ pub fn new_listings_message(
 }
 
 /// A short, stable name for a set of listings (part of an email's idempotency key).
-fn fingerprint<'a>(ids: impl Iterator<Item = &'a str>) -> String {
+pub(crate) fn fingerprint<'a>(ids: impl Iterator<Item = &'a str>) -> String {
     use sha2::{Digest, Sha256};
     let mut hasher = Sha256::new();
     for id in ids {
