@@ -2,6 +2,10 @@
 //! the transaction of the change it reports; the `send_email` job hands it to the
 //! configured transport once, keyed by its idempotency key.
 
+#[cfg(test)]
+mod golden;
+#[cfg(test)]
+mod golden_tests;
 mod layout;
 mod transport;
 
@@ -15,6 +19,7 @@ use crate::db::schema::sent_emails;
 use crate::db::{DbConnection, insert_ignoring_duplicates};
 use crate::error::AppError;
 use crate::jobs::{JobError, JobQueue, NewJob};
+use crate::secrets::ServerKeys;
 use crate::startup::AppState;
 
 pub const SEND_EMAIL_JOB: &str = "send_email";
@@ -50,6 +55,15 @@ impl OutgoingEmail {
         self.html = self.html.replace(LINK_TOKEN, token);
         self
     }
+
+    /// The message as the transport gets it: the token of its link, if it has one, rebuilt
+    /// from `link_token_id` and put in.
+    pub fn for_transport(self, keys: &ServerKeys) -> OutgoingEmail {
+        match self.link_token_id.clone() {
+            Some(token_id) => self.with_link_token(&keys.link_token(&token_id)),
+            None => self,
+        }
+    }
 }
 
 /// Enqueues the message in the caller's transaction. Messages to one recipient are sent
@@ -78,10 +92,7 @@ pub async fn deliver(state: &AppState, email: OutgoingEmail) -> Result<(), JobEr
     if already_sent {
         return Ok(());
     }
-    let email = match email.link_token_id.clone() {
-        Some(token_id) => email.with_link_token(&state.keys.link_token(&token_id)),
-        None => email,
-    };
+    let email = email.for_transport(&state.keys);
 
     let message_id = state.mailer.send(&email).await.map_err(|error| match error {
         SendError::Permanent(reason) => JobError::Permanent(reason),

@@ -11,6 +11,7 @@ use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::listings::store::ListingRecord;
 use crate::notify::{self, Kind, Notice};
+use crate::registry::store::ContactDetails;
 use crate::startup::AppState;
 use crate::tenants;
 
@@ -78,34 +79,8 @@ pub fn new_match(
 ) -> Result<(), AppError> {
     let points = percent(score.total);
     for (own, other, side) in [(offer, need, Side::Offer), (need, offer, Side::Need)] {
-        let compose = |lang: Lang| {
-            match lang {
-            Lang::Vi => (
-                format!("Gợi ý kết nối mới cho \"{}\"", own.row.title_vi),
-                vec![
-                    format!(
-                        "TechBridge tìm thấy {} phù hợp với tin \"{}\" của bạn (độ phù hợp {points}/100):",
-                        if side == Side::Offer { "một nhu cầu công nghệ" } else { "một công nghệ" },
-                        own.row.title_vi
-                    ),
-                    format!("\"{}\" — {}", other.row.title_vi, other.org_name),
-                    "Hãy cho biết bạn có quan tâm hay không; khi cả hai bên quan tâm, thông tin liên hệ sẽ được chia sẻ.".to_owned(),
-                ],
-            ),
-            Lang::En => (
-                format!("New match for \"{}\"", own.row.title_vi),
-                vec![
-                    format!(
-                        "TechBridge found {} that fits your listing \"{}\" (fit {points}/100):",
-                        if side == Side::Offer { "a technology need" } else { "a technology" },
-                        own.row.title_vi
-                    ),
-                    format!("\"{}\" — {}", other.row.title_vi, other.org_name),
-                    "Tell us whether you are interested; once both sides are, contact details are shared.".to_owned(),
-                ],
-            ),
-        }
-        };
+        let compose =
+            |lang: Lang| new_match_message(lang, side, points, &own.row.title_vi, &other.row.title_vi, &other.org_name);
         tell_side(
             state,
             conn,
@@ -119,6 +94,43 @@ pub fn new_match(
         )?;
     }
     Ok(())
+}
+
+/// What one side of a new match is told: `own_title` is its listing, `other_title` the
+/// one suggested to it. Pure.
+pub fn new_match_message(
+    lang: Lang,
+    side: Side,
+    points: u32,
+    own_title: &str,
+    other_title: &str,
+    other_org_name: &str,
+) -> (String, Vec<String>) {
+    match lang {
+        Lang::Vi => (
+            format!("Gợi ý kết nối mới cho \"{own_title}\""),
+            vec![
+                format!(
+                    "TechBridge tìm thấy {} phù hợp với tin \"{own_title}\" của bạn (độ phù hợp {points}/100):",
+                    if side == Side::Offer { "một nhu cầu công nghệ" } else { "một công nghệ" },
+                ),
+                format!("\"{other_title}\" — {other_org_name}"),
+                "Hãy cho biết bạn có quan tâm hay không; khi cả hai bên quan tâm, thông tin liên hệ sẽ được chia sẻ."
+                    .to_owned(),
+            ],
+        ),
+        Lang::En => (
+            format!("New match for \"{own_title}\""),
+            vec![
+                format!(
+                    "TechBridge found {} that fits your listing \"{own_title}\" (fit {points}/100):",
+                    if side == Side::Offer { "a technology need" } else { "a technology" },
+                ),
+                format!("\"{other_title}\" — {other_org_name}"),
+                "Tell us whether you are interested; once both sides are, contact details are shared.".to_owned(),
+            ],
+        ),
+    }
 }
 
 fn reason_text(reason: DeclineReason, lang: Lang) -> &'static str {
@@ -146,35 +158,7 @@ pub fn answered(
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
     let (org, tenant, own_title, other_title) = titles(conn, row, side.other())?;
-    let compose = |lang: Lang| {
-        let (title, text) = match (response, lang) {
-            (Response::Interested, Lang::Vi) => (
-                format!("Bên kia quan tâm tới kết nối \"{own_title}\""),
-                format!("Bên có tin \"{other_title}\" quan tâm tới kết nối với tin \"{own_title}\" của bạn."),
-            ),
-            (Response::Interested, Lang::En) => (
-                format!("The other side is interested in \"{own_title}\""),
-                format!(
-                    "The side behind \"{other_title}\" is interested in connecting with your listing \"{own_title}\"."
-                ),
-            ),
-            (Response::Declined, Lang::Vi) => (
-                format!("Bên kia từ chối kết nối \"{own_title}\""),
-                format!(
-                    "Bên có tin \"{other_title}\" không tiếp tục kết nối ({}).",
-                    reason.map(|r| reason_text(r, lang)).unwrap_or("")
-                ),
-            ),
-            (Response::Declined, Lang::En) => (
-                format!("The other side declined \"{own_title}\""),
-                format!(
-                    "The side behind \"{other_title}\" declined the match ({}).",
-                    reason.map(|r| reason_text(r, lang)).unwrap_or("")
-                ),
-            ),
-        };
-        (title, vec![text])
-    };
+    let compose = |lang: Lang| answer_message(lang, response, reason, &own_title, &other_title);
     tell_side(
         state,
         conn,
@@ -186,6 +170,41 @@ pub fn answered(
         now,
         &compose,
     )
+}
+
+/// What a side is told when the other side answered: `own_title` is its listing. Pure.
+pub fn answer_message(
+    lang: Lang,
+    response: Response,
+    reason: Option<DeclineReason>,
+    own_title: &str,
+    other_title: &str,
+) -> (String, Vec<String>) {
+    let (title, text) = match (response, lang) {
+        (Response::Interested, Lang::Vi) => (
+            format!("Bên kia quan tâm tới kết nối \"{own_title}\""),
+            format!("Bên có tin \"{other_title}\" quan tâm tới kết nối với tin \"{own_title}\" của bạn."),
+        ),
+        (Response::Interested, Lang::En) => (
+            format!("The other side is interested in \"{own_title}\""),
+            format!("The side behind \"{other_title}\" is interested in connecting with your listing \"{own_title}\"."),
+        ),
+        (Response::Declined, Lang::Vi) => (
+            format!("Bên kia từ chối kết nối \"{own_title}\""),
+            format!(
+                "Bên có tin \"{other_title}\" không tiếp tục kết nối ({}).",
+                reason.map(|r| reason_text(r, lang)).unwrap_or("")
+            ),
+        ),
+        (Response::Declined, Lang::En) => (
+            format!("The other side declined \"{own_title}\""),
+            format!(
+                "The side behind \"{other_title}\" declined the match ({}).",
+                reason.map(|r| reason_text(r, lang)).unwrap_or("")
+            ),
+        ),
+    };
+    (title, vec![text])
 }
 
 /// Both sides are interested: each gets the other's contact details.
@@ -203,41 +222,50 @@ pub fn introduction(
         };
         let other_org_name =
             crate::registry::store::find(conn, other_org)?.map(|o| o.row.legal_name).unwrap_or_default();
-        let (name, email, phone) = crate::registry::store::contact_of(conn, other_org)?.unwrap_or_default();
-        let compose = |lang: Lang| {
-            let unknown = lang.pick("(chưa có)", "(not given)");
-            let contact = format!(
-                "{}: {}\nEmail: {}\n{}: {}",
-                lang.pick("Người liên hệ", "Contact"),
-                name.as_deref().unwrap_or(unknown),
-                email.as_deref().unwrap_or(unknown),
-                lang.pick("Điện thoại", "Phone"),
-                phone.as_deref().unwrap_or(unknown)
-            );
-            match lang {
-                Lang::Vi => (
-                    format!("Kết nối thành công: \"{own_title}\" ↔ \"{other_title}\""),
-                    vec![
-                        format!(
-                            "Cả hai bên đều quan tâm. Xin giới thiệu {other_org_name}, bên có tin \"{other_title}\":"
-                        ),
-                        contact,
-                        "Thông tin bảo mật của tin đăng nay hiển thị cho cả hai bên trên TechBridge.".to_owned(),
-                    ],
-                ),
-                Lang::En => (
-                    format!("Connected: \"{own_title}\" ↔ \"{other_title}\""),
-                    vec![
-                        format!("Both sides are interested. Meet {other_org_name}, behind \"{other_title}\":"),
-                        contact,
-                        "The listings' confidential details are now visible to both sides on TechBridge.".to_owned(),
-                    ],
-                ),
-            }
-        };
+        let contact = crate::registry::store::contact_of(conn, other_org)?.unwrap_or_default();
+        let compose = |lang: Lang| introduction_message(lang, &own_title, &other_title, &other_org_name, &contact);
         tell_side(state, conn, &org, &tenant, &row.id, Kind::MatchResponse, "connected", now, &compose)?;
     }
     Ok(())
+}
+
+/// What a side is told once both are interested: the other side's contact details.
+/// `own_title` is its listing. Pure.
+pub fn introduction_message(
+    lang: Lang,
+    own_title: &str,
+    other_title: &str,
+    other_org_name: &str,
+    contact: &ContactDetails,
+) -> (String, Vec<String>) {
+    let (name, email, phone) = contact;
+    let unknown = lang.pick("(chưa có)", "(not given)");
+    let contact = format!(
+        "{}: {}\nEmail: {}\n{}: {}",
+        lang.pick("Người liên hệ", "Contact"),
+        name.as_deref().unwrap_or(unknown),
+        email.as_deref().unwrap_or(unknown),
+        lang.pick("Điện thoại", "Phone"),
+        phone.as_deref().unwrap_or(unknown)
+    );
+    match lang {
+        Lang::Vi => (
+            format!("Kết nối thành công: \"{own_title}\" ↔ \"{other_title}\""),
+            vec![
+                format!("Cả hai bên đều quan tâm. Xin giới thiệu {other_org_name}, bên có tin \"{other_title}\":"),
+                contact,
+                "Thông tin bảo mật của tin đăng nay hiển thị cho cả hai bên trên TechBridge.".to_owned(),
+            ],
+        ),
+        Lang::En => (
+            format!("Connected: \"{own_title}\" ↔ \"{other_title}\""),
+            vec![
+                format!("Both sides are interested. Meet {other_org_name}, behind \"{other_title}\":"),
+                contact,
+                "The listings' confidential details are now visible to both sides on TechBridge.".to_owned(),
+            ],
+        ),
+    }
 }
 
 /// (organization, its province, its listing's title, the other listing's title) for a side.

@@ -79,11 +79,12 @@ pub fn publish(
 }
 
 pub fn unsubscribe_url(state: &AppState, user_id: &str, scope: &str) -> String {
-    format!(
-        "{}/unsubscribe/{}",
-        state.settings.server.public_url.trim_end_matches('/'),
-        state.unsubscribe.sign(user_id, scope)
-    )
+    unsubscribe_link(&state.settings.server.public_url, &state.unsubscribe, user_id, scope)
+}
+
+/// The signed one-click unsubscribe address of `user_id` for `scope`. Pure.
+pub fn unsubscribe_link(public_url: &str, key: &unsubscribe::UnsubscribeKey, user_id: &str, scope: &str) -> String {
+    format!("{}/unsubscribe/{}", public_url.trim_end_matches('/'), key.sign(user_id, scope))
 }
 
 /// Greeting in the recipient's language.

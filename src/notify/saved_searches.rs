@@ -224,19 +224,11 @@ async fn run_one(state: &web::Data<AppState>, search: SavedSearchRow, now: Naive
             };
             let lang = Lang::parse(&language).unwrap_or_default();
             let public_url = app.settings.server.public_url.trim_end_matches('/').to_owned();
-            let mut paragraphs = vec![match lang {
-                Lang::Vi => format!("Có {} tin mới khớp tìm kiếm \"{}\" của bạn:", fresh.len(), search.name),
-                Lang::En => format!("{} new listings match your saved search \"{}\":", fresh.len(), search.name),
-            }];
-            paragraphs.extend(
-                fresh
-                    .iter()
-                    .map(|r| format!("• {} — {}\n  {public_url}/listings/{}", r.row.title_vi, r.org_name, r.row.id)),
-            );
-            let title = match lang {
-                Lang::Vi => format!("{} tin mới cho tìm kiếm \"{}\"", fresh.len(), search.name),
-                Lang::En => format!("{} new listings for \"{}\"", fresh.len(), search.name),
-            };
+            let found: Vec<FoundListing<'_>> = fresh
+                .iter()
+                .map(|r| FoundListing { id: &r.row.id, title: &r.row.title_vi, org_name: &r.org_name })
+                .collect();
+            let (title, paragraphs) = new_listings_message(lang, &search.name, &public_url, &found);
             super::publish(
                 conn,
                 &app,
@@ -265,8 +257,40 @@ async fn run_one(state: &web::Data<AppState>, search: SavedSearchRow, now: Naive
         .await
 }
 
+/// A listing a saved search found, as its notice names it.
+pub struct FoundListing<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub org_name: &'a str,
+}
+
+/// The title and paragraphs telling a user of new listings for a saved search, each with
+/// its address under `public_url` (no trailing slash). Pure.
+pub fn new_listings_message(
+    lang: Lang,
+    search_name: &str,
+    public_url: &str,
+    found: &[FoundListing<'_>],
+) -> (String, Vec<String>) {
+    let count = found.len();
+    let mut paragraphs = vec![match lang {
+        Lang::Vi => format!("Có {count} tin mới khớp tìm kiếm \"{search_name}\" của bạn:"),
+        Lang::En => format!("{count} new listings match your saved search \"{search_name}\":"),
+    }];
+    paragraphs.extend(
+        found.iter().map(|listing| {
+            format!("• {} — {}\n  {public_url}/listings/{}", listing.title, listing.org_name, listing.id)
+        }),
+    );
+    let title = match lang {
+        Lang::Vi => format!("{count} tin mới cho tìm kiếm \"{search_name}\""),
+        Lang::En => format!("{count} new listings for \"{search_name}\""),
+    };
+    (title, paragraphs)
+}
+
 /// A short, stable name for a set of listings (part of an email's idempotency key).
-fn fingerprint<'a>(ids: impl Iterator<Item = &'a str>) -> String {
+pub(crate) fn fingerprint<'a>(ids: impl Iterator<Item = &'a str>) -> String {
     use sha2::{Digest, Sha256};
     let mut hasher = Sha256::new();
     for id in ids {
