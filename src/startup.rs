@@ -195,6 +195,12 @@ fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     );
 }
 
+/// The documentation reads the document from this server only: no badge from the public
+/// validator, which the content security policy would block anyway.
+fn docs_config() -> utoipa_swagger_ui::Config<'static> {
+    utoipa_swagger_ui::Config::from("/api/v1/openapi.json").validator_url("none")
+}
+
 fn http_server(state: web::Data<AppState>, listener: TcpListener) -> Result<Server, StartupError> {
     let workers = match state.settings.server.workers {
         0 => std::thread::available_parallelism().map_or(2, |n| n.get()),
@@ -217,12 +223,13 @@ fn http_server(state: web::Data<AppState>, listener: TcpListener) -> Result<Serv
                     .insert_header((actix_web::http::header::LOCATION, "/docs/"))
                     .finish()
             }))
-            .service(SwaggerUi::new("/docs/{_:.*}").config(utoipa_swagger_ui::Config::from("/api/v1/openapi.json")))
+            .service(SwaggerUi::new("/docs/{_:.*}").config(docs_config()))
             .default_service(web::to(|| async { Err::<actix_web::HttpResponse, AppError>(AppError::NotFound) }))
             .wrap(Governor::new(&rate_limits))
             .wrap(from_fn(problem_responses))
             .wrap(state.metrics.middleware())
             .wrap(TracingLogger::default())
+            .wrap(from_fn(crate::http::security_headers))
     })
     .workers(workers)
     .listen(listener)

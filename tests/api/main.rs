@@ -18,5 +18,6 @@ mod registry;
 mod reports;
 mod search_contract;
 mod secrets;
+mod security_headers;
 mod sessions;
 mod tenants;
