@@ -43,6 +43,8 @@ impl Default for TestOptions {
 
 pub struct TestApp {
     pub address: String,
+    /// Where `/metrics` is served when it has its own listener.
+    pub metrics_address: Option<String>,
     pub client: reqwest::Client,
     pub state: web::Data<AppState>,
     pub clock: Clock,
@@ -97,12 +99,14 @@ pub async fn spawn_app_with(options: TestOptions) -> TestApp {
     let clock = Clock::system();
     let app = Application::build(settings, clock.clone()).await.expect("application starts");
     let address = format!("http://127.0.0.1:{}", app.port());
+    let metrics_address = app.metrics_port().map(|port| format!("http://127.0.0.1:{port}"));
     let state = app.state();
     let state_dir = state.settings.data_dir.clone();
     let server = app.server_handle();
     let running = Some(tokio::spawn(app.run_until_stopped()));
     TestApp {
         address,
+        metrics_address,
         client: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client"),
         state,
         clock,
