@@ -63,6 +63,9 @@ pub struct AuthSettings {
     pub argon2_memory_kib: u32,
     pub argon2_iterations: u32,
     pub argon2_parallelism: u32,
+    /// Password hashes computed at once; 0 = one per CPU core.
+    #[serde(default)]
+    pub password_hashing_concurrency: usize,
 }
 
 #[derive(Debug, Clone, Deserialize)]
