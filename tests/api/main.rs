@@ -9,6 +9,7 @@ mod accounts;
 mod bad_input;
 mod cli;
 mod crash;
+mod database_tls;
 mod email_delivery;
 mod listings;
 mod matching;
