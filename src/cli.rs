@@ -89,6 +89,7 @@ async fn serve(settings: Settings) -> Result<(), String> {
     let state = app.state();
     tracing::info!(
         %address,
+        metrics = state.settings.ops.metrics_listener().unwrap_or("/metrics on the main port"),
         database = state.db.backend().name(),
         data_dir = %state.settings.data_dir.display(),
         "TechBridge is serving; API docs at /docs"

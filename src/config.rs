@@ -20,6 +20,7 @@ pub struct Settings {
     pub email: EmailSettings,
     pub jobs: JobSettings,
     pub rate_limit: RateLimitSettings,
+    pub ops: OpsSettings,
     pub log: LogSettings,
     pub search: SearchSettings,
     pub listings: ListingSettings,
@@ -66,6 +67,9 @@ pub struct AuthSettings {
     pub argon2_memory_kib: u32,
     pub argon2_iterations: u32,
     pub argon2_parallelism: u32,
+    /// Password hashes computed at once; 0 = one per CPU core.
+    #[serde(default)]
+    pub password_hashing_concurrency: usize,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -195,6 +199,23 @@ pub struct RateLimitSettings {
 }
 
 #[derive(Debug, Clone, Deserialize)]
+pub struct OpsSettings {
+    /// `host:port` to serve `/metrics` on instead of the main port; empty = the main port.
+    pub metrics_address: String,
+    /// The bearer token `/metrics` asks for; none = open to whoever reaches it. Redacted
+    /// from `Debug`.
+    #[serde(default, deserialize_with = "optional_secret")]
+    pub metrics_token: Option<SecretString>,
+}
+
+impl OpsSettings {
+    /// The address of the metrics' own listener, when they have one.
+    pub fn metrics_listener(&self) -> Option<&str> {
+        Some(self.metrics_address.trim()).filter(|address| !address.is_empty())
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
 pub struct LogSettings {
     pub format: String,
     pub level: String,
@@ -286,5 +307,7 @@ mod tests {
         assert_eq!(settings.server.port, 8080);
         assert_eq!(settings.email.transport, EmailTransportKind::File);
         assert!(settings.database_url().ends_with("techbridge.db"));
+        assert_eq!(settings.ops.metrics_listener(), None, "metrics on the main port");
+        assert!(settings.ops.metrics_token.is_none(), "an empty token leaves them open");
     }
 }

@@ -107,6 +107,8 @@ pub async fn build_state(settings: Settings, clock: Clock) -> Result<web::Data<A
 pub struct Application {
     port: u16,
     server: Server,
+    /// `/metrics` on its own listener, when configured so.
+    metrics: Option<(u16, Server)>,
     state: web::Data<AppState>,
     workers: Vec<JoinHandle<()>>,
     stop_workers: watch::Sender<bool>,
@@ -120,6 +122,15 @@ impl Application {
         let listener =
             TcpListener::bind(&address).map_err(|source| StartupError::Listen { address: address.clone(), source })?;
         let port = listener.local_addr().map_err(|source| StartupError::Listen { address, source })?.port();
+        let metrics_listener = match settings.ops.metrics_listener() {
+            Some(address) => {
+                let bound = TcpListener::bind(address)
+                    .and_then(|listener| listener.local_addr().map(|local| (listener, local.port())))
+                    .map_err(|source| StartupError::Listen { address: address.to_owned(), source })?;
+                Some(bound)
+            }
+            None => None,
+        };
         let state = build_state(settings, clock).await?;
         let (stop_workers, stopped) = watch::channel(false);
         let workers = if state.settings.jobs.enabled {
@@ -134,11 +145,20 @@ impl Application {
             Vec::new()
         };
         let server = http_server(state.clone(), listener)?;
-        Ok(Application { port, server, state, workers, stop_workers })
+        let metrics = match metrics_listener {
+            Some((listener, port)) => Some((port, metrics_server(state.clone(), listener)?)),
+            None => None,
+        };
+        Ok(Application { port, server, metrics, state, workers, stop_workers })
     }
 
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The port `/metrics` is served on when it has its own listener.
+    pub fn metrics_port(&self) -> Option<u16> {
+        self.metrics.as_ref().map(|(port, _)| *port)
     }
 
     pub fn state(&self) -> web::Data<AppState> {
@@ -152,7 +172,12 @@ impl Application {
     /// Serves until the server stops (Ctrl-C / SIGTERM), then lets the workers finish
     /// the job in hand.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let metrics = self.metrics.map(|(_, server)| (server.handle(), tokio::spawn(server)));
         let result = self.server.await;
+        if let Some((handle, running)) = metrics {
+            handle.stop(true).await;
+            let _ = running.await;
+        }
         let _ = self.stop_workers.send(true);
         for worker in self.workers {
             let _ = tokio::time::timeout(Duration::from_secs(10), worker).await;
@@ -161,8 +186,18 @@ impl Application {
     }
 }
 
-/// Every documented route; the OpenAPI document is collected from the same list.
-fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+/// Every documented route; the OpenAPI document is collected from the same list. `/metrics`
+/// is left out when it has a listener of its own.
+fn routes(metrics_on_main_port: bool) -> impl FnOnce(&mut utoipa_actix_web::service_config::ServiceConfig) {
+    move |cfg| {
+        if metrics_on_main_port {
+            cfg.configure(ops::configure_metrics);
+        }
+        api_routes(cfg);
+    }
+}
+
+fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.configure(ops::configure).configure(crate::notify::routes::configure_root).service(
         scope::scope("/api/v1")
             .route("/openapi.json", web::get().to(openapi::serve))
@@ -177,6 +212,12 @@ fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     );
 }
 
+/// The documentation reads the document from this server only: no badge from the public
+/// validator, which the content security policy would block anyway.
+fn docs_config() -> utoipa_swagger_ui::Config<'static> {
+    utoipa_swagger_ui::Config::from("/api/v1/openapi.json").validator_url("none")
+}
+
 fn http_server(state: web::Data<AppState>, listener: TcpListener) -> Result<Server, StartupError> {
     let workers = match state.settings.server.workers {
         0 => std::thread::available_parallelism().map_or(2, |n| n.get()),
@@ -185,30 +226,52 @@ fn http_server(state: web::Data<AppState>, listener: TcpListener) -> Result<Serv
     let rate_limits = ops::auth_rate_limiter(&state.settings.rate_limit, state.settings.server.trusted_proxies)
         .ok_or_else(|| StartupError::Setup("rate limit settings are out of range".into()))?;
     let api_document = web::Data::new(openapi::Document::new(
-        App::new().into_utoipa_app().openapi(openapi::ApiDoc::openapi()).configure(routes).split_for_parts().1,
+        App::new().into_utoipa_app().openapi(openapi::ApiDoc::openapi()).configure(routes(true)).split_for_parts().1,
     )?);
+    let metrics_on_main_port = state.settings.ops.metrics_listener().is_none();
     let server = HttpServer::new(move || {
         App::new()
             .into_utoipa_app()
             .app_data(state.clone())
             .app_data(api_document.clone())
-            .configure(routes)
+            .configure(routes(metrics_on_main_port))
             .into_app()
             .service(web::resource("/docs").to(|| async {
                 actix_web::HttpResponse::PermanentRedirect()
                     .insert_header((actix_web::http::header::LOCATION, "/docs/"))
                     .finish()
             }))
-            .service(SwaggerUi::new("/docs/{_:.*}").config(utoipa_swagger_ui::Config::from("/api/v1/openapi.json")))
+            .service(SwaggerUi::new("/docs/{_:.*}").config(docs_config()))
             .default_service(web::to(|| async { Err::<actix_web::HttpResponse, AppError>(AppError::NotFound) }))
             .wrap(Governor::new(&rate_limits))
             .wrap(from_fn(problem_responses))
             .wrap(state.metrics.middleware())
             .wrap(TracingLogger::<ops::telemetry::RequestSpan>::new())
+            .wrap(from_fn(crate::http::security_headers))
     })
     .workers(workers)
     .listen(listener)
     .map_err(|e| StartupError::Setup(format!("server: {e}")))?
+    .run();
+    Ok(server)
+}
+
+/// `/metrics` alone on its own listener; it follows the main server (which stops it), so it
+/// does not handle signals itself.
+fn metrics_server(state: web::Data<AppState>, listener: TcpListener) -> Result<Server, StartupError> {
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(state.clone())
+            .configure(ops::metrics_only)
+            .default_service(web::to(|| async { Err::<actix_web::HttpResponse, AppError>(AppError::NotFound) }))
+            .wrap(from_fn(problem_responses))
+            .wrap(TracingLogger::<ops::telemetry::RequestSpan>::new())
+            .wrap(from_fn(crate::http::security_headers))
+    })
+    .workers(1)
+    .disable_signals()
+    .listen(listener)
+    .map_err(|e| StartupError::Setup(format!("metrics server: {e}")))?
     .run();
     Ok(server)
 }

@@ -107,6 +107,7 @@ mod tests {
             argon2_memory_kib: 19456,
             argon2_iterations: 2,
             argon2_parallelism: 1,
+            password_hashing_concurrency: 0,
         }
     }
 

@@ -1,10 +1,12 @@
 //! Request plumbing shared by every feature: body and query extractors that answer with
-//! problem documents, the reader's language, the client address and pagination.
+//! problem documents, the reader's language, the client address, pagination and the
+//! security headers of every answer.
 
 mod client_ip;
 mod json;
 mod pagination;
 mod query;
+mod security_headers;
 
 use std::future::{Ready, ready};
 
@@ -15,6 +17,7 @@ pub use client_ip::client_ip;
 pub use json::ApiJson;
 pub use pagination::{Page, PageParams};
 pub use query::ApiQuery;
+pub use security_headers::{SWAGGER_LOGO_STYLE, content_security_policy, security_headers};
 
 use crate::error::AppError;
 use crate::i18n::Lang;

@@ -1,8 +1,12 @@
-use actix_web::{HttpResponse, get, web};
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, get, web};
 use actix_web_prom::{PrometheusMetrics, PrometheusMetricsBuilder};
 use prometheus::{Encoder, IntGaugeVec, Opts, Registry, TextEncoder};
+use secrecy::{ExposeSecret, SecretString};
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
 
-use crate::error::AppError;
+use crate::error::{AppError, Text};
 use crate::jobs;
 use crate::startup::AppState;
 
@@ -47,10 +51,59 @@ impl Metrics {
 }
 
 /// Prometheus metrics in the text exposition format.
-#[utoipa::path(tag = "operations", responses((status = 200, description = "Prometheus text format", body = String, content_type = "text/plain")))]
+#[utoipa::path(
+    tag = "operations",
+    responses(
+        (status = 200, description = "Prometheus text format", body = String, content_type = "text/plain"),
+        (status = 401, description = "A metrics token is configured and the request does not carry it (Authorization: Bearer …)", body = crate::error::ProblemBody),
+    )
+)]
 #[get("/metrics")]
-pub async fn metrics(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+pub async fn metrics(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    if let Some(token) = &state.settings.ops.metrics_token {
+        let presented = req.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
+        if !presents_token(presented, token) {
+            return Err(AppError::Unauthorized(Text::new(
+                "Cần mã truy cập số liệu vận hành (Authorization: Bearer …).",
+                "The metrics need their access token (Authorization: Bearer …).",
+            )));
+        }
+    }
     let counts = state.db.run(jobs::counts).await?;
     let body = state.metrics.render(counts)?;
     Ok(HttpResponse::Ok().content_type("text/plain; version=0.0.4; charset=utf-8").body(body))
+}
+
+/// Whether an `Authorization` header value is `Bearer <token>`. Digests are compared in
+/// constant time, so neither the token's bytes nor its length leak through timing.
+fn presents_token(authorization: Option<&str>, token: &SecretString) -> bool {
+    let Some((scheme, presented)) = authorization.and_then(|value| value.trim().split_once(' ')) else {
+        return false;
+    };
+    let digest = |value: &str| Sha256::digest(value.as_bytes());
+    scheme.eq_ignore_ascii_case("bearer") && bool::from(digest(presented.trim()).ct_eq(&digest(token.expose_secret())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_configured_bearer_token_passes() {
+        let token = SecretString::from("s3cret-scraper-token");
+        assert!(presents_token(Some("Bearer s3cret-scraper-token"), &token));
+        assert!(presents_token(Some("bearer  s3cret-scraper-token "), &token));
+        for refused in [
+            None,
+            Some(""),
+            Some("Bearer"),
+            Some("Bearer "),
+            Some("Bearer s3cret-scraper-token2"),
+            Some("Bearer s3cret-scraper-toke"),
+            Some("Basic s3cret-scraper-token"),
+            Some("s3cret-scraper-token"),
+        ] {
+            assert!(!presents_token(refused, &token), "{refused:?}");
+        }
+    }
 }

@@ -14,8 +14,19 @@ pub use rate_limit::{MailboxLimiter, auth_rate_limiter};
 use crate::error::AppError;
 use crate::startup::AppState;
 
+/// Health checks, on the main port.
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(live).service(ready).service(metrics::metrics);
+    cfg.service(live).service(ready);
+}
+
+/// `/metrics`, documented with the API.
+pub fn configure_metrics(cfg: &mut ServiceConfig) {
+    cfg.service(metrics::metrics);
+}
+
+/// `/metrics` alone, for its own listener.
+pub fn metrics_only(cfg: &mut actix_web::web::ServiceConfig) {
+    cfg.service(metrics::metrics);
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]

@@ -10,6 +10,7 @@ use chrono::NaiveDateTime;
 use futures_util::stream;
 use serde::Serialize;
 
+use super::csv_cell::Cell;
 use crate::db::{Db, DbConnection};
 use crate::error::AppError;
 use crate::listings::views::ListingView;
@@ -72,15 +73,11 @@ impl Names {
 /// A row of an export: the JSON is the API's own public view, the CSV a flat line of it.
 pub trait Exported: Serialize {
     const HEADERS: &'static [&'static str];
-    fn record(&self, names: &Names) -> Vec<String>;
+    fn record(&self, names: &Names) -> Vec<Cell>;
 }
 
-fn cell<T: ToString>(value: Option<T>) -> String {
-    value.map(|v| v.to_string()).unwrap_or_default()
-}
-
-fn instant(value: Option<NaiveDateTime>) -> String {
-    value.map(|v| v.format("%Y-%m-%dT%H:%M:%SZ").to_string()).unwrap_or_default()
+fn instant(value: Option<NaiveDateTime>) -> Cell {
+    Cell::optional(value.map(|v| v.format("%Y-%m-%dT%H:%M:%SZ")))
 }
 
 impl Exported for ListingView {
@@ -116,35 +113,35 @@ impl Exported for ListingView {
         "expires_at",
     ];
 
-    fn record(&self, names: &Names) -> Vec<String> {
+    fn record(&self, names: &Names) -> Vec<Cell> {
         vec![
-            self.id.clone(),
-            self.kind.clone(),
-            self.title_vi.clone(),
-            cell(self.title_en.as_ref()),
-            cell(self.summary.as_ref()),
-            cell(self.description.as_ref()),
-            self.keywords.join("; "),
-            self.organization.id.clone(),
-            self.organization.legal_name.clone(),
-            self.organization.province.clone(),
-            names.province(&self.organization.province),
-            self.location.clone(),
-            Names::codes(&self.st_fields),
-            names.code_names(Scheme::StField, &self.st_fields),
-            Names::codes(&self.strategic_tags),
-            names.code_names(Scheme::StrategicTechnology, &self.strategic_tags),
-            Names::codes(&self.transfer_modes),
-            cell(self.vsic.as_ref().map(|v| v.section.clone())),
-            cell(self.trl),
-            cell(self.price_vnd),
-            self.price_negotiable.to_string(),
-            cell(self.budget_min_vnd),
-            cell(self.budget_max_vnd),
-            cell(self.ip_status.as_ref()),
-            cell(self.patent_number.as_ref()),
-            cell(self.deadline),
-            cell(self.valid_until),
+            Cell::text(self.id.as_str()),
+            Cell::text(self.kind.as_str()),
+            Cell::text(self.title_vi.as_str()),
+            Cell::optional(self.title_en.as_ref()),
+            Cell::optional(self.summary.as_ref()),
+            Cell::optional(self.description.as_ref()),
+            Cell::text(self.keywords.join("; ")),
+            Cell::text(self.organization.id.as_str()),
+            Cell::text(self.organization.legal_name.as_str()),
+            Cell::text(self.organization.province.as_str()),
+            Cell::text(names.province(&self.organization.province)),
+            Cell::text(self.location.as_str()),
+            Cell::text(Names::codes(&self.st_fields)),
+            Cell::text(names.code_names(Scheme::StField, &self.st_fields)),
+            Cell::text(Names::codes(&self.strategic_tags)),
+            Cell::text(names.code_names(Scheme::StrategicTechnology, &self.strategic_tags)),
+            Cell::text(Names::codes(&self.transfer_modes)),
+            Cell::optional(self.vsic.as_ref().map(|v| &v.section)),
+            Cell::figure(self.trl),
+            Cell::figure(self.price_vnd),
+            Cell::text(self.price_negotiable.to_string()),
+            Cell::figure(self.budget_min_vnd),
+            Cell::figure(self.budget_max_vnd),
+            Cell::optional(self.ip_status.as_ref()),
+            Cell::optional(self.patent_number.as_ref()),
+            Cell::optional(self.deadline),
+            Cell::optional(self.valid_until),
             instant(self.published_at),
             instant(self.expires_at),
         ]
@@ -179,31 +176,31 @@ impl Exported for OrganizationView {
         "approved_at",
     ];
 
-    fn record(&self, names: &Names) -> Vec<String> {
+    fn record(&self, names: &Names) -> Vec<Cell> {
         vec![
-            self.id.clone(),
-            self.kind.clone(),
-            cell(self.intermediary_type.as_ref()),
-            self.legal_name.clone(),
-            cell(self.name_en.as_ref()),
-            cell(self.short_name.as_ref()),
-            cell(self.tax_code.as_ref()),
-            self.province.clone(),
-            names.province(&self.province),
-            cell(self.address.as_ref()),
-            cell(self.website.as_ref()),
-            cell(self.year_founded),
-            cell(self.size_band.as_ref()),
-            Names::codes(&self.st_fields),
-            names.code_names(Scheme::StField, &self.st_fields),
-            Names::codes(&self.strategic_tags),
-            names.code_names(Scheme::StrategicTechnology, &self.strategic_tags),
-            cell(self.description_vi.as_ref()),
-            cell(self.description_en.as_ref()),
-            cell(self.host_institution.as_ref()),
-            cell(self.certificate_number.as_ref()),
-            cell(self.certificate_date),
-            cell(self.certificate_issuer.as_ref()),
+            Cell::text(self.id.as_str()),
+            Cell::text(self.kind.as_str()),
+            Cell::optional(self.intermediary_type.as_ref()),
+            Cell::text(self.legal_name.as_str()),
+            Cell::optional(self.name_en.as_ref()),
+            Cell::optional(self.short_name.as_ref()),
+            Cell::optional(self.tax_code.as_ref()),
+            Cell::text(self.province.as_str()),
+            Cell::text(names.province(&self.province)),
+            Cell::optional(self.address.as_ref()),
+            Cell::optional(self.website.as_ref()),
+            Cell::figure(self.year_founded),
+            Cell::optional(self.size_band.as_ref()),
+            Cell::text(Names::codes(&self.st_fields)),
+            Cell::text(names.code_names(Scheme::StField, &self.st_fields)),
+            Cell::text(Names::codes(&self.strategic_tags)),
+            Cell::text(names.code_names(Scheme::StrategicTechnology, &self.strategic_tags)),
+            Cell::optional(self.description_vi.as_ref()),
+            Cell::optional(self.description_en.as_ref()),
+            Cell::optional(self.host_institution.as_ref()),
+            Cell::optional(self.certificate_number.as_ref()),
+            Cell::optional(self.certificate_date),
+            Cell::optional(self.certificate_issuer.as_ref()),
             instant(self.approved_at),
         ]
     }
@@ -242,16 +239,16 @@ impl Exported for QueueLine {
     const HEADERS: &'static [&'static str] =
         &["type", "id", "kind", "name", "organization", "version", "submitted_at", "waiting_hours"];
 
-    fn record(&self, _: &Names) -> Vec<String> {
+    fn record(&self, _: &Names) -> Vec<Cell> {
         vec![
-            self.item_type.to_owned(),
-            self.id.clone(),
-            self.kind.clone(),
-            self.name.clone(),
-            self.organization.clone(),
-            self.version.to_string(),
+            Cell::text(self.item_type),
+            Cell::text(self.id.as_str()),
+            Cell::text(self.kind.as_str()),
+            Cell::text(self.name.as_str()),
+            Cell::text(self.organization.as_str()),
+            Cell::figure(Some(self.version)),
             instant(self.submitted_at),
-            cell(self.waiting_hours),
+            Cell::figure(self.waiting_hours),
         ]
     }
 }
@@ -262,7 +259,9 @@ pub fn encode<T: Exported>(format: Format, rows: &[T], names: &Names, first: boo
         Format::Csv => {
             let mut writer = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::with_capacity(64 * 1024));
             for row in rows {
-                writer.write_record(row.record(names)).map_err(AppError::internal)?;
+                let cells = row.record(names);
+                let written: Vec<_> = cells.iter().map(Cell::written).collect();
+                writer.write_record(written.iter().map(|cell| cell.as_bytes())).map_err(AppError::internal)?;
             }
             Ok(Bytes::from(writer.into_inner().map_err(AppError::internal)?))
         }
@@ -399,6 +398,19 @@ mod tests {
         assert_eq!(
             text,
             "org,id-1,startup,\"Công ty \"\"Sao Việt\"\", Hà Nội\",\"Công ty \"\"Sao Việt\"\", Hà Nội\",2,,1.5\n"
+        );
+    }
+
+    #[test]
+    fn csv_text_cannot_become_a_formula_but_figures_keep_their_sign() {
+        let mut hostile = line(r#"=HYPERLINK("http://evil.example","x")"#);
+        hostile.organization = "@SUM(A1)".into();
+        hostile.waiting_hours = Some(-0.25);
+        let page = encode(Format::Csv, &[hostile], &names(), true).unwrap();
+        let text = String::from_utf8(page.to_vec()).unwrap();
+        assert_eq!(
+            text,
+            "org,id-1,startup,\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\",'@SUM(A1),2,,-0.25\n"
         );
     }
 

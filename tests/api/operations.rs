@@ -1,4 +1,6 @@
-use crate::helpers::spawn_app;
+use secrecy::SecretString;
+
+use crate::helpers::{Reply, TestOptions, spawn_app, spawn_app_with};
 
 #[tokio::test]
 async fn health_checks_report_the_database() {
@@ -30,6 +32,74 @@ async fn metrics_count_requests_by_route_and_status_and_show_the_job_queue() {
     assert!(text.contains("techbridge_http_requests_duration_seconds_bucket"));
     assert!(text.contains(r#"techbridge_jobs{state="done"} 1"#), "{text}");
     assert!(text.contains(r#"techbridge_jobs{state="dead"} 0"#), "{text}");
+}
+
+const SCRAPER_TOKEN: &str = "scraper-token-0123456789abcdef";
+
+async fn scrape(app: &crate::helpers::TestApp, base: &str, token: Option<&str>) -> Reply {
+    let mut request = app.client.get(format!("{base}/metrics"));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    Reply::read(request.send().await.unwrap()).await
+}
+
+#[tokio::test]
+async fn a_metrics_token_keeps_out_whoever_does_not_show_it() {
+    let app = spawn_app_with(TestOptions {
+        tweak: Some(Box::new(|s| s.ops.metrics_token = Some(SecretString::from(SCRAPER_TOKEN)))),
+        ..Default::default()
+    })
+    .await;
+    let anonymous = scrape(&app, &app.address, None).await;
+    anonymous.problem(401);
+    assert_eq!(anonymous.headers["www-authenticate"], "Bearer");
+    assert!(!anonymous.text.contains("techbridge_jobs"));
+    scrape(&app, &app.address, Some("scraper-token-0123456789abcdeF")).await.problem(401);
+    // A user's access token is no metrics token.
+    let user = app.signed_in("nguoi.dung@example.vn").await;
+    scrape(&app, &app.address, Some(&user.access_token)).await.problem(401);
+
+    let scraped = scrape(&app, &app.address, Some(SCRAPER_TOKEN)).await;
+    assert_eq!(scraped.status, 200);
+    assert!(scraped.text.contains("techbridge_jobs{state=\"dead\"} 0"), "{}", scraped.text);
+    // Everything else stays as open as before.
+    app.get("/health/ready").await.ok();
+    app.get("/api/v1/tenants").await.ok();
+}
+
+#[tokio::test]
+async fn metrics_on_their_own_address_leave_the_main_port() {
+    let app = spawn_app_with(TestOptions {
+        tweak: Some(Box::new(|s| {
+            s.ops.metrics_address = "127.0.0.1:0".into();
+            s.ops.metrics_token = Some(SecretString::from(SCRAPER_TOKEN));
+        })),
+        ..Default::default()
+    })
+    .await;
+    let metrics = app.metrics_address.clone().expect("a metrics listener");
+    assert_ne!(metrics, app.address);
+    app.get("/api/v1/tenants").await.ok();
+
+    scrape(&app, &app.address, Some(SCRAPER_TOKEN)).await.problem(404);
+    scrape(&app, &metrics, None).await.problem(401);
+    let scraped = scrape(&app, &metrics, Some(SCRAPER_TOKEN)).await;
+    assert_eq!(scraped.status, 200);
+    assert!(scraped.content_type.starts_with("text/plain"));
+    assert!(
+        scraped
+            .text
+            .contains(r#"techbridge_http_requests_total{endpoint="/api/v1/tenants",method="GET",status="200"} 1"#),
+        "the main port's requests are counted: {}",
+        scraped.text
+    );
+    assert_eq!(scraped.headers["x-content-type-options"], "nosniff");
+    // Only the metrics live there.
+    let health = Reply::read(app.client.get(format!("{metrics}/health/live")).send().await.unwrap()).await;
+    health.problem(404);
+    // The API documentation still describes them.
+    assert!(app.get("/api/v1/openapi.json").await.ok()["paths"]["/metrics"].is_object());
 }
 
 #[tokio::test]

@@ -4,7 +4,7 @@ use jsonwebtoken::{Algorithm, EncodingKey, Header, encode};
 use secrecy::ExposeSecret;
 use serde_json::json;
 
-use crate::helpers::{PASSWORD, spawn_app};
+use crate::helpers::{PASSWORD, TestOptions, spawn_app, spawn_app_with};
 
 #[tokio::test]
 async fn wrong_passwords_and_unknown_emails_get_the_same_answer() {
@@ -15,6 +15,34 @@ async fn wrong_passwords_and_unknown_emails_get_the_same_answer() {
     let unknown =
         app.post("/api/v1/auth/login", &json!({ "email": "nobody@example.vn", "password": "wrong password!" })).await;
     assert_eq!(wrong.problem(401)["detail"], unknown.problem(401)["detail"]);
+}
+
+/// The bound on password hashing queues sign-ins; it refuses none.
+#[tokio::test]
+async fn a_burst_of_sign_ins_beyond_the_hashing_bound_all_succeed() {
+    let app = spawn_app_with(TestOptions {
+        tweak: Some(Box::new(|s| s.auth.password_hashing_concurrency = 1)),
+        ..Default::default()
+    })
+    .await;
+    let user = app.signed_in("dong.nguoi@example.vn").await;
+    let bodies: Vec<_> = (0..12)
+        .map(|n| {
+            let password = if n % 4 == 3 { "not the password" } else { PASSWORD };
+            json!({ "email": user.email, "password": password })
+        })
+        .collect();
+    let attempts = bodies.iter().map(|body| app.post("/api/v1/auth/login", body));
+    let replies = futures_util::future::join_all(attempts).await;
+    for (n, reply) in replies.iter().enumerate() {
+        if n % 4 == 3 {
+            reply.problem(401);
+        } else {
+            assert!(reply.ok()["access_token"].is_string(), "sign-in {n}");
+        }
+    }
+    // Database work goes on meanwhile and afterwards.
+    app.get("/health/ready").await.ok();
 }
 
 #[tokio::test]

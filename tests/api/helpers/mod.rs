@@ -43,6 +43,8 @@ impl Default for TestOptions {
 
 pub struct TestApp {
     pub address: String,
+    /// Where `/metrics` is served when it has its own listener.
+    pub metrics_address: Option<String>,
     pub client: reqwest::Client,
     pub state: web::Data<AppState>,
     pub clock: Clock,
@@ -97,12 +99,14 @@ pub async fn spawn_app_with(options: TestOptions) -> TestApp {
     let clock = Clock::system();
     let app = Application::build(settings, clock.clone()).await.expect("application starts");
     let address = format!("http://127.0.0.1:{}", app.port());
+    let metrics_address = app.metrics_port().map(|port| format!("http://127.0.0.1:{port}"));
     let state = app.state();
     let state_dir = state.settings.data_dir.clone();
     let server = app.server_handle();
     let running = Some(tokio::spawn(app.run_until_stopped()));
     TestApp {
         address,
+        metrics_address,
         client: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client"),
         state,
         clock,
@@ -407,7 +411,13 @@ impl TestApp {
 
     /// The code in the newest `kind` email to `email`.
     pub async fn emailed_token(&self, email: &str, kind: &str) -> String {
-        let mails = self.mails_to(email, kind).await;
+        // Another instance on the same database may be the one sending it: wait a little.
+        let until = tokio::time::Instant::now() + Duration::from_secs(15);
+        let mut mails = self.mails_to(email, kind).await;
+        while mails.is_empty() && tokio::time::Instant::now() < until {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            mails = self.mails_to(email, kind).await;
+        }
         let mail = mails.last().unwrap_or_else(|| panic!("no {kind} email to {email}"));
         let start = mail.find("token=").expect("token in mail") + "token=".len();
         mail[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect()

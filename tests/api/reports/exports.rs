@@ -9,7 +9,7 @@ use super::{Known, known_data};
 use crate::helpers::listings::offer;
 
 /// Fetches a CSV export and parses it: (headers, rows as maps).
-async fn csv_export(
+pub(super) async fn csv_export(
     app: &crate::helpers::TestApp,
     token: Option<&str>,
     path: &str,

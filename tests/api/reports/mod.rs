@@ -1,3 +1,4 @@
+mod csv_injection;
 mod exports;
 mod figures;
 mod targets;
