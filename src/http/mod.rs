@@ -4,6 +4,7 @@
 mod json;
 mod pagination;
 mod query;
+pub mod time;
 
 use std::future::{Ready, ready};
 

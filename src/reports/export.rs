@@ -80,7 +80,7 @@ fn cell<T: ToString>(value: Option<T>) -> String {
 }
 
 fn instant(value: Option<NaiveDateTime>) -> String {
-    value.map(|v| v.format("%Y-%m-%dT%H:%M:%SZ").to_string()).unwrap_or_default()
+    value.map(crate::http::time::rfc3339).unwrap_or_default()
 }
 
 impl Exported for ListingView {
@@ -219,6 +219,7 @@ pub struct QueueLine {
     pub name: String,
     pub organization: String,
     pub version: i32,
+    #[serde(serialize_with = "crate::http::time::utc_option")]
     pub submitted_at: Option<NaiveDateTime>,
     pub waiting_hours: Option<f64>,
 }
