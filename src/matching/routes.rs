@@ -55,6 +55,7 @@ fn not_allowed(row: &MatchRow) -> AppError {
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct MatchListParams {
     /// Matches of this listing (its organization's members, or its province's officers).
     pub listing_id: Option<String>,

@@ -34,6 +34,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct StatsParams {
     /// First day counted, YYYY-MM-DD (Vietnam time). Open when absent.
     pub from: Option<String>,
@@ -284,6 +285,7 @@ pub async fn delete_target(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ExportParams {
     /// A province's code; the whole country when absent.
     pub province: Option<String>,
@@ -410,6 +412,7 @@ pub async fn export_organizations(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct QueueExportParams {
     /// `org`, `listing`, or both when absent.
     #[serde(rename = "type")]

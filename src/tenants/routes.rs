@@ -25,6 +25,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct TenantListParams {
     /// Platform admins only: include deactivated tenants.
     pub include_inactive: Option<bool>,

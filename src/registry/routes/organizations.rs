@@ -332,6 +332,7 @@ pub async fn submit(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DirectoryParams {
     /// Organization kind, e.g. st_enterprise.
     pub kind: Option<String>,
