@@ -11,7 +11,7 @@ use std::future::{Ready, ready};
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, http::header};
 
-pub use json::ApiJson;
+pub use json::{ApiJson, OptionalJson};
 pub use pagination::{Page, PageParams};
 pub use query::ApiQuery;
 
