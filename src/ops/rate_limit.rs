@@ -8,7 +8,7 @@ use crate::config::RateLimitSettings;
 
 /// The endpoints an attacker would hammer: guessing passwords, creating accounts,
 /// flooding mailboxes with reset emails.
-const LIMITED_PATHS: [&str; 4] = [
+pub const RATE_LIMITED_PATHS: [&str; 4] = [
     "/api/v1/auth/login",
     "/api/v1/auth/register",
     "/api/v1/auth/password-reset",
@@ -33,7 +33,7 @@ impl KeyExtractor for AuthEndpointKey {
     type KeyExtractionError = SimpleKeyExtractionError<&'static str>;
 
     fn extract(&self, req: &ServiceRequest) -> Result<LimitKey, Self::KeyExtractionError> {
-        let Some(path) = LIMITED_PATHS.iter().find(|p| req.path().trim_end_matches('/') == **p) else {
+        let Some(path) = RATE_LIMITED_PATHS.iter().find(|p| req.path().trim_end_matches('/') == **p) else {
             return Ok(LimitKey::Exempt);
         };
         let forwarded = self

@@ -210,7 +210,7 @@ impl Exported for OrganizationView {
 }
 
 /// A queued item as exported, with how long it has waited.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct QueueLine {
     #[serde(rename = "type")]
     pub item_type: &'static str,

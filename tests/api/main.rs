@@ -8,6 +8,7 @@ mod helpers;
 mod accounts;
 mod bad_input;
 mod cli;
+mod contract;
 mod crash;
 mod email_delivery;
 mod listings;

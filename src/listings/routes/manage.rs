@@ -88,6 +88,7 @@ pub async fn create(
 /// members and its province's officers.
 #[utoipa::path(
     tag = "listings",
+    security((), ("bearer" = [])),
     params(("id" = String, Path, description = "The organization")),
     responses((status = 200, body = Vec<ListingView>), (status = 404, body = crate::error::ProblemBody))
 )]
@@ -122,6 +123,7 @@ pub async fn of_org(
 /// review information for the organization's members and its province's officers.
 #[utoipa::path(
     tag = "listings",
+    security((), ("bearer" = [])),
     params(("id" = String, Path)),
     responses((status = 200, body = ListingView), (status = 404, body = crate::error::ProblemBody))
 )]

@@ -81,6 +81,7 @@ pub async fn create(
 /// review information for its members and its province's officers.
 #[utoipa::path(
     tag = "organizations",
+    security((), ("bearer" = [])),
     params(("id" = String, Path)),
     responses(
         (status = 200, body = OrganizationView),
