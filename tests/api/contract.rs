@@ -118,3 +118,10 @@ async fn a_body_that_may_be_left_out_is_still_checked_when_sent() {
     let submitted = app.request(reqwest::Method::POST, &path, Some(&owner.access_token), None, None).await;
     assert_eq!(submitted.ok()["status"], "submitted");
 }
+
+#[tokio::test]
+async fn closed_sets_of_codes_are_declared_as_they_are_sent() {
+    let app = spawn_app().await;
+    let document = app.get("/api/v1/openapi.json").await.ok().clone();
+    assert_eq!(document["components"]["schemas"]["Side"]["enum"], json!(["offer", "need"]));
+}
