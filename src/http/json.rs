@@ -95,7 +95,7 @@ async fn read_limited(mut payload: Payload, declared_length: Option<usize>) -> R
     Ok(body)
 }
 
-/// Parses a JSON document, telling syntax errors (400) from values of the wrong shape (422).
+/// Parses a JSON object, telling syntax errors (400) from values of the wrong shape (422).
 pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
@@ -108,6 +108,10 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
         }
     })?;
     deserializer.end().map_err(|error| AppError::MalformedJson(error.to_string()))?;
+    // Every body is an object; serde would also fill a struct from an array, by position.
+    if body.trim_ascii_start().starts_with(b"[") {
+        return Err(AppError::Validation(vec![shape_error(".", "invalid type: sequence, expected a JSON object")]));
+    }
     Ok(value)
 }
 
