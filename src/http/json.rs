@@ -33,8 +33,8 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
     }
 }
 
-/// A JSON body the client may leave out: an empty body is `None`, anything else is read
-/// with the same rules as [`ApiJson`]. (actix's own `Option<ApiJson<T>>` would take a body
+/// A JSON body the client may leave out: an empty body or `null` is `None`, anything else
+/// is read with the same rules as [`ApiJson`]. (actix's own `Option<ApiJson<T>>` would take a body
 /// it cannot read for no body at all and silently ignore what the client sent.)
 #[derive(Debug)]
 pub struct OptionalJson<T>(pub Option<T>);
@@ -55,7 +55,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for OptionalJson<T> {
             if !content_type_ok {
                 return Err(AppError::UnsupportedMediaType);
             }
-            parse_json(&body).map(|value| OptionalJson(Some(value)))
+            parse_json(&body).map(OptionalJson)
         })
     }
 }

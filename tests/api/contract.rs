@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::orgs::enterprise;
+use crate::helpers::orgs::{enterprise, tax_code};
 use crate::helpers::{PASSWORD, spawn_app};
 
 const METHODS: [&str; 5] = ["get", "put", "post", "patch", "delete"];
@@ -114,9 +114,20 @@ async fn a_body_that_may_be_left_out_is_still_checked_when_sent() {
         app.client.post(app.url(&path)).bearer_auth(&owner.access_token).body("version=1").send().await.unwrap();
     assert_eq!(not_json.status(), 415);
 
-    // No body at all is fine.
+    // No body at all is fine, and so is `null`, which the document allows.
     let submitted = app.request(reqwest::Method::POST, &path, Some(&owner.access_token), None, None).await;
     assert_eq!(submitted.ok()["status"], "submitted");
+    let other = app.create_org(&owner, &enterprise("Công ty Rỗng", "24", &tax_code(7), json!({}))).await;
+    let submitted = app
+        .client
+        .post(app.url(&format!("/api/v1/orgs/{other}/submit")))
+        .bearer_auth(&owner.access_token)
+        .header("content-type", "application/json")
+        .body("null")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(submitted.status(), 200);
 }
 
 #[tokio::test]
