@@ -54,6 +54,7 @@ pub struct AuditRecord {
     pub reason: Option<String>,
     pub details: Option<String>,
     pub client_ip: Option<String>,
+    #[serde(serialize_with = "crate::http::time::utc")]
     pub created_at: NaiveDateTime,
 }
 

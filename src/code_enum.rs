@@ -2,9 +2,13 @@
 
 /// Declares an enum whose variants are written as fixed strings in JSON and the database,
 /// with `ALL`, `as_str`, `parse`, and `parse_field` (a 422 naming the allowed values).
+///
+/// The codes are taken as plain tokens rather than `literal` fragments: a `literal` reaches
+/// the derives wrapped in an invisible group, which serde reads but utoipa does not, and
+/// the OpenAPI document would then name the variants instead of their codes.
 #[macro_export]
 macro_rules! code_enum {
-    ($(#[$meta:meta])* $vis:vis enum $name:ident { $($(#[$vmeta:meta])* $variant:ident => $code:literal),+ $(,)? }) => {
+    ($(#[$meta:meta])* $vis:vis enum $name:ident { $($(#[$vmeta:meta])* $variant:ident => $code:tt),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
         $vis enum $name {

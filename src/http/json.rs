@@ -20,46 +20,82 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
     type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let content_type_ok = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<mime::Mime>().ok())
-            .is_some_and(|m| {
-                m.type_() == mime::APPLICATION && (m.subtype() == mime::JSON || m.suffix() == Some(mime::JSON))
-            });
-        let declared_length = req
-            .headers()
-            .get(header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<usize>().ok());
-        let mut payload = payload.take();
+        let content_type_ok = is_json(req);
+        let declared_length = declared_length(req);
+        let payload = payload.take();
         Box::pin(async move {
             if !content_type_ok {
                 return Err(AppError::UnsupportedMediaType);
             }
-            if declared_length.is_some_and(|len| len > BODY_LIMIT_BYTES) {
-                return Err(AppError::PayloadTooLarge { limit: BODY_LIMIT_BYTES });
-            }
-            let mut body = Vec::with_capacity(declared_length.unwrap_or(1024).min(BODY_LIMIT_BYTES));
-            while let Some(chunk) = payload.next().await {
-                let chunk = chunk.map_err(|e| {
-                    AppError::BadRequest(Text::owned(
-                        format!("Không đọc được nội dung yêu cầu: {e}"),
-                        format!("Could not read the request body: {e}"),
-                    ))
-                })?;
-                if body.len() + chunk.len() > BODY_LIMIT_BYTES {
-                    return Err(AppError::PayloadTooLarge { limit: BODY_LIMIT_BYTES });
-                }
-                body.extend_from_slice(&chunk);
-            }
+            let body = read_limited(payload, declared_length).await?;
             parse_json(&body).map(ApiJson)
         })
     }
 }
 
-/// Parses a JSON document, telling syntax errors (400) from values of the wrong shape (422).
+/// A JSON body the client may leave out: an empty body or `null` is `None`, anything else
+/// is read with the same rules as [`ApiJson`]. (actix's own `Option<ApiJson<T>>` would take a body
+/// it cannot read for no body at all and silently ignore what the client sent.)
+#[derive(Debug)]
+pub struct OptionalJson<T>(pub Option<T>);
+
+impl<T: DeserializeOwned + 'static> FromRequest for OptionalJson<T> {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let content_type_ok = is_json(req);
+        let declared_length = declared_length(req);
+        let payload = payload.take();
+        Box::pin(async move {
+            let body = read_limited(payload, declared_length).await?;
+            if body.is_empty() {
+                return Ok(OptionalJson(None));
+            }
+            if !content_type_ok {
+                return Err(AppError::UnsupportedMediaType);
+            }
+            parse_json(&body).map(OptionalJson)
+        })
+    }
+}
+
+fn is_json(req: &HttpRequest) -> bool {
+    req.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<mime::Mime>().ok())
+        .is_some_and(|m| {
+            m.type_() == mime::APPLICATION && (m.subtype() == mime::JSON || m.suffix() == Some(mime::JSON))
+        })
+}
+
+fn declared_length(req: &HttpRequest) -> Option<usize> {
+    req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok())
+}
+
+/// The whole body, or 413 as soon as it is known to be over the limit.
+async fn read_limited(mut payload: Payload, declared_length: Option<usize>) -> Result<Vec<u8>, AppError> {
+    if declared_length.is_some_and(|len| len > BODY_LIMIT_BYTES) {
+        return Err(AppError::PayloadTooLarge { limit: BODY_LIMIT_BYTES });
+    }
+    let mut body = Vec::with_capacity(declared_length.unwrap_or(1024).min(BODY_LIMIT_BYTES));
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| {
+            AppError::BadRequest(Text::owned(
+                format!("Không đọc được nội dung yêu cầu: {e}"),
+                format!("Could not read the request body: {e}"),
+            ))
+        })?;
+        if body.len() + chunk.len() > BODY_LIMIT_BYTES {
+            return Err(AppError::PayloadTooLarge { limit: BODY_LIMIT_BYTES });
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// Parses a JSON object, telling syntax errors (400) from values of the wrong shape (422).
 pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
@@ -72,6 +108,10 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
         }
     })?;
     deserializer.end().map_err(|error| AppError::MalformedJson(error.to_string()))?;
+    // Every body is an object; serde would also fill a struct from an array, by position.
+    if body.trim_ascii_start().starts_with(b"[") {
+        return Err(AppError::Validation(vec![shape_error(".", "invalid type: sequence, expected a JSON object")]));
+    }
     Ok(value)
 }
 

@@ -7,6 +7,7 @@ mod json;
 mod pagination;
 mod query;
 mod security_headers;
+pub mod time;
 
 use std::future::{Ready, ready};
 
@@ -14,7 +15,7 @@ use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, http::header};
 
 pub use client_ip::client_ip;
-pub use json::ApiJson;
+pub use json::{ApiJson, OptionalJson};
 pub use pagination::{Page, PageParams};
 pub use query::ApiQuery;
 pub use security_headers::{SWAGGER_LOGO_STYLE, content_security_policy, security_headers};

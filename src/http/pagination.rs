@@ -8,6 +8,7 @@ pub const DEFAULT_PER_PAGE: u32 = 20;
 pub const MAX_PAGE: u32 = 10_000;
 
 #[derive(Debug, Clone, Copy, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PageParams {
     /// 1-based page number.
     pub page: Option<u32>,

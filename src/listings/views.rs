@@ -49,7 +49,9 @@ pub struct ListingView {
     pub patent_number: Option<String>,
     pub deadline: Option<NaiveDate>,
     pub valid_until: Option<NaiveDate>,
+    #[serde(serialize_with = "crate::http::time::utc_option")]
     pub published_at: Option<NaiveDateTime>,
+    #[serde(serialize_with = "crate::http::time::utc_option")]
     pub expires_at: Option<NaiveDateTime>,
     /// Marketplace search only: the matched words in `<b>`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -66,10 +68,15 @@ pub struct ListingPrivate {
     pub decision_reason: Option<String>,
     #[schema(value_type = Option<Object>)]
     pub field_comments: Option<serde_json::Value>,
+    #[serde(serialize_with = "crate::http::time::utc_option")]
     pub submitted_at: Option<NaiveDateTime>,
+    #[serde(serialize_with = "crate::http::time::utc_option")]
     pub decided_at: Option<NaiveDateTime>,
+    #[serde(serialize_with = "crate::http::time::utc_option")]
     pub closed_at: Option<NaiveDateTime>,
+    #[serde(serialize_with = "crate::http::time::utc")]
     pub created_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::http::time::utc")]
     pub updated_at: NaiveDateTime,
     pub my_role: Option<String>,
 }
@@ -145,5 +152,6 @@ pub struct ListingQueueItem {
     pub organization: OrgSummary,
     pub status: String,
     pub version: i32,
+    #[serde(serialize_with = "crate::http::time::utc_option")]
     pub submitted_at: Option<NaiveDateTime>,
 }

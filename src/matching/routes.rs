@@ -12,7 +12,7 @@ use crate::audit::{self, AuditEntry, AuditRecord};
 use crate::auth::Principal;
 use crate::db::DbConnection;
 use crate::error::{AppError, FieldError, Text, Violations};
-use crate::http::{ApiJson, ApiQuery, ClientIp, PageParams};
+use crate::http::{ApiJson, ApiQuery, ClientIp, OptionalJson, PageParams};
 use crate::listings::model::{ListingKind, Vnd};
 use crate::startup::AppState;
 use crate::text::clean_block;
@@ -55,6 +55,7 @@ fn not_allowed(row: &MatchRow) -> AppError {
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct MatchListParams {
     /// Matches of this listing (its organization's members, or its province's officers).
     pub listing_id: Option<String>,
@@ -305,7 +306,7 @@ pub struct DealRequest {
     tag = "matches",
     security(("bearer" = [])),
     params(("id" = String, Path)),
-    request_body = DealRequest,
+    request_body = Option<DealRequest>,
     responses((status = 200, body = MatchView), (status = 403, body = crate::error::ProblemBody), (status = 404, body = crate::error::ProblemBody), (status = 409, body = crate::error::ProblemBody), (status = 422, body = crate::error::ProblemBody))
 )]
 #[post("/matches/{id}/deal")]
@@ -314,9 +315,9 @@ pub async fn deal(
     principal: Principal,
     ip: ClientIp,
     id: web::Path<String>,
-    body: Option<ApiJson<DealRequest>>,
+    body: OptionalJson<DealRequest>,
 ) -> Result<HttpResponse, AppError> {
-    let body = body.map(|b| b.0).unwrap_or_default();
+    let body = body.0.unwrap_or_default();
     let mut v = Violations::new();
     let value = body.value_vnd.and_then(|amount| v.check(Vnd::parse("value_vnd", amount)));
     let date = body.date.filter(|d| !d.is_empty()).and_then(|raw| {
@@ -388,7 +389,7 @@ pub struct CloseRequest {
     tag = "matches",
     security(("bearer" = [])),
     params(("id" = String, Path)),
-    request_body = CloseRequest,
+    request_body = Option<CloseRequest>,
     responses((status = 200, body = MatchView), (status = 403, body = crate::error::ProblemBody), (status = 404, body = crate::error::ProblemBody), (status = 409, body = crate::error::ProblemBody))
 )]
 #[post("/matches/{id}/close")]
@@ -397,9 +398,9 @@ pub async fn close(
     principal: Principal,
     ip: ClientIp,
     id: web::Path<String>,
-    body: Option<ApiJson<CloseRequest>>,
+    body: OptionalJson<CloseRequest>,
 ) -> Result<HttpResponse, AppError> {
-    let body = body.map(|b| b.0).unwrap_or_default();
+    let body = body.0.unwrap_or_default();
     let reason = body
         .reason
         .and_then(|r| clean_block(&r))

@@ -59,6 +59,7 @@ pub struct SideAnswer {
     pub reason_code: Option<String>,
     /// The free text of "other": for that side and the officers only.
     pub reason_text: Option<String>,
+    #[serde(serialize_with = "crate::http::time::utc_option")]
     pub responded_at: Option<NaiveDateTime>,
 }
 
@@ -96,8 +97,11 @@ pub struct MatchView {
     pub deal_value_vnd: Option<i64>,
     pub deal_date: Option<NaiveDate>,
     pub version: i32,
+    #[serde(serialize_with = "crate::http::time::utc")]
     pub created_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::http::time::utc_option")]
     pub connected_at: Option<NaiveDateTime>,
+    #[serde(serialize_with = "crate::http::time::utc_option")]
     pub closed_at: Option<NaiveDateTime>,
     /// Once connected, for the two sides only.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -32,6 +32,7 @@ pub fn configure_root(cfg: &mut ServiceConfig) {
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct NotificationParams {
     /// Only the unread ones.
     pub unread: Option<bool>,

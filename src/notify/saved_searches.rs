@@ -94,6 +94,7 @@ pub struct SavedSearchView {
     pub name: String,
     pub query: SavedQuery,
     pub frequency: String,
+    #[serde(serialize_with = "crate::http::time::utc")]
     pub created_at: NaiveDateTime,
 }
 

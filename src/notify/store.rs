@@ -49,7 +49,9 @@ pub struct Notification {
     pub link: Option<String>,
     pub entity_type: Option<String>,
     pub entity_id: Option<String>,
+    #[serde(serialize_with = "crate::http::time::utc")]
     pub created_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::http::time::utc_option")]
     pub read_at: Option<NaiveDateTime>,
 }
 

@@ -9,7 +9,7 @@ use serde::Serialize;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub use metrics::Metrics;
-pub use rate_limit::{MailboxLimiter, auth_rate_limiter};
+pub use rate_limit::{MailboxLimiter, RATE_LIMITED_PATHS, auth_rate_limiter};
 
 use crate::error::AppError;
 use crate::startup::AppState;

@@ -8,7 +8,7 @@ use crate::config::RateLimitSettings;
 
 /// The endpoints an attacker would hammer: guessing passwords, creating accounts,
 /// flooding mailboxes with reset emails.
-const LIMITED_PATHS: [&str; 5] = [
+pub const RATE_LIMITED_PATHS: [&str; 5] = [
     "/api/v1/auth/login",
     "/api/v1/auth/register",
     "/api/v1/auth/password-reset",
@@ -34,7 +34,7 @@ impl KeyExtractor for AuthEndpointKey {
     type KeyExtractionError = SimpleKeyExtractionError<&'static str>;
 
     fn extract(&self, req: &ServiceRequest) -> Result<LimitKey, Self::KeyExtractionError> {
-        let Some(path) = LIMITED_PATHS.iter().find(|p| req.path().trim_end_matches('/') == **p) else {
+        let Some(path) = RATE_LIMITED_PATHS.iter().find(|p| req.path().trim_end_matches('/') == **p) else {
             return Ok(LimitKey::Exempt);
         };
         let ip = crate::http::client_ip(req.peer_addr().map(|a| a.ip()), req.headers(), self.trusted_proxies)

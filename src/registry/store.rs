@@ -403,6 +403,7 @@ pub struct Member {
     pub email: String,
     pub full_name: String,
     pub role: String,
+    #[serde(serialize_with = "crate::http::time::utc")]
     pub joined_at: NaiveDateTime,
 }
 

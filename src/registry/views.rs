@@ -31,6 +31,7 @@ pub struct OrganizationView {
     pub certificate_date: Option<NaiveDate>,
     pub certificate_issuer: Option<String>,
     pub status: String,
+    #[serde(serialize_with = "crate::http::time::utc_option")]
     pub approved_at: Option<NaiveDateTime>,
     /// Present only for members, the province's officers and platform admins.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -48,9 +49,13 @@ pub struct PrivateDetails {
     /// Per-field comments of the last request for changes.
     #[schema(value_type = Option<Object>)]
     pub field_comments: Option<serde_json::Value>,
+    #[serde(serialize_with = "crate::http::time::utc_option")]
     pub submitted_at: Option<NaiveDateTime>,
+    #[serde(serialize_with = "crate::http::time::utc_option")]
     pub decided_at: Option<NaiveDateTime>,
+    #[serde(serialize_with = "crate::http::time::utc")]
     pub created_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::http::time::utc")]
     pub updated_at: NaiveDateTime,
     /// The caller's membership role, if any.
     pub my_role: Option<String>,
@@ -118,6 +123,7 @@ pub struct QueueItem {
     pub province: String,
     pub status: String,
     pub version: i32,
+    #[serde(serialize_with = "crate::http::time::utc_option")]
     pub submitted_at: Option<NaiveDateTime>,
 }
 

@@ -77,7 +77,7 @@ pub trait Exported: Serialize {
 }
 
 fn instant(value: Option<NaiveDateTime>) -> Cell {
-    Cell::optional(value.map(|v| v.format("%Y-%m-%dT%H:%M:%SZ")))
+    Cell::optional(value.map(crate::http::time::rfc3339))
 }
 
 impl Exported for ListingView {
@@ -207,7 +207,7 @@ impl Exported for OrganizationView {
 }
 
 /// A queued item as exported, with how long it has waited.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct QueueLine {
     #[serde(rename = "type")]
     pub item_type: &'static str,
@@ -216,6 +216,7 @@ pub struct QueueLine {
     pub name: String,
     pub organization: String,
     pub version: i32,
+    #[serde(serialize_with = "crate::http::time::utc_option")]
     pub submitted_at: Option<NaiveDateTime>,
     pub waiting_hours: Option<f64>,
 }

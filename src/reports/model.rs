@@ -150,6 +150,7 @@ pub struct QueueFigures {
     pub organizations: i64,
     pub listings: i64,
     pub total: i64,
+    #[serde(serialize_with = "crate::http::time::utc_option")]
     pub oldest_submitted_at: Option<NaiveDateTime>,
     /// Hours the oldest item has waited.
     pub oldest_waiting_hours: Option<f64>,
@@ -174,6 +175,7 @@ pub struct ProvinceFigures {
     /// `full` (the province's officers) or `public`.
     pub view: String,
     pub period: Period,
+    #[serde(serialize_with = "crate::http::time::utc")]
     pub generated_at: NaiveDateTime,
     /// Approved S&T enterprises now, against the province's target.
     pub st_enterprises: TargetProgress,
@@ -225,6 +227,7 @@ pub struct NationalFigures {
     /// `full` (platform admins) or `public`.
     pub view: String,
     pub period: Period,
+    #[serde(serialize_with = "crate::http::time::utc")]
     pub generated_at: NaiveDateTime,
     /// The country: a match between two provinces counts once here, and once in each.
     pub totals: NationalRow,

@@ -34,6 +34,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct StatsParams {
     /// First day counted, YYYY-MM-DD (Vietnam time). Open when absent.
     pub from: Option<String>,
@@ -67,6 +68,7 @@ fn view_of(requested: Option<&str>, may_see_full: bool) -> Result<View, AppError
 /// than public ones, or deal values.
 #[utoipa::path(
     tag = "reports",
+    security((), ("bearer" = [])),
     params(("code" = String, Path, description = "Province code"), StatsParams),
     responses(
         (status = 200, body = ProvinceFigures),
@@ -102,6 +104,7 @@ pub async fn province_stats(
 /// and deal figures; anyone else the public subset.
 #[utoipa::path(
     tag = "reports",
+    security((), ("bearer" = [])),
     params(StatsParams),
     responses(
         (status = 200, body = NationalFigures),
@@ -284,6 +287,7 @@ pub async fn delete_target(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ExportParams {
     /// A province's code; the whole country when absent.
     pub province: Option<String>,
@@ -343,7 +347,10 @@ impl Pager for PublicListings {
     tag = "reports",
     params(("format" = String, Path, description = "`csv` or `json`"), ExportParams),
     responses(
-        (status = 200, description = "The listings, streamed (CSV, or a JSON array of listings)", content_type = "text/csv", body = String),
+        (status = 200, description = "The listings, streamed (CSV, or a JSON array of listings)", content(
+            (String = "text/csv"),
+            (Vec<ListingView> = "application/json"),
+        )),
         (status = 404, description = "No such province or format", body = crate::error::ProblemBody),
         (status = 422, body = crate::error::ProblemBody),
     )
@@ -390,7 +397,10 @@ impl Pager for ApprovedOrganizations {
     tag = "reports",
     params(("format" = String, Path, description = "`csv` or `json`"), ExportParams),
     responses(
-        (status = 200, description = "The organizations, streamed (CSV, or a JSON array of organizations)", content_type = "text/csv", body = String),
+        (status = 200, description = "The organizations, streamed (CSV, or a JSON array of organizations)", content(
+            (String = "text/csv"),
+            (Vec<OrganizationView> = "application/json"),
+        )),
         (status = 404, description = "No such province or format", body = crate::error::ProblemBody),
         (status = 422, body = crate::error::ProblemBody),
     )
@@ -410,6 +420,7 @@ pub async fn export_organizations(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct QueueExportParams {
     /// `org`, `listing`, or both when absent.
     #[serde(rename = "type")]
@@ -471,7 +482,10 @@ fn continue_after(items: &[store::QueuedItem]) -> Option<(Option<NaiveDateTime>,
     security(("bearer" = [])),
     params(("code" = String, Path, description = "Province code"), ("format" = String, Path, description = "`csv` or `json`"), QueueExportParams),
     responses(
-        (status = 200, description = "The queue, streamed", content_type = "text/csv", body = String),
+        (status = 200, description = "The queue, streamed (CSV, or a JSON array)", content(
+            (String = "text/csv"),
+            (Vec<QueueLine> = "application/json"),
+        )),
         (status = 404, description = "Not a province the caller reviews", body = crate::error::ProblemBody),
         (status = 422, body = crate::error::ProblemBody),
     )

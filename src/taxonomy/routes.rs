@@ -12,6 +12,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct VersionParams {
     /// A list version; the current one when omitted.
     pub version: Option<String>,

@@ -25,6 +25,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct TenantListParams {
     /// Platform admins only: include deactivated tenants.
     pub include_inactive: Option<bool>,
@@ -33,6 +34,7 @@ pub struct TenantListParams {
 /// The provinces (tenants), ordered by administrative code. Not paged: there are 34.
 #[utoipa::path(
     tag = "tenants",
+    security((), ("bearer" = [])),
     params(TenantListParams),
     responses((status = 200, description = "All active provinces", body = Page<TenantRow>))
 )]
@@ -53,6 +55,7 @@ pub async fn list_tenants(
 /// One province by its administrative code.
 #[utoipa::path(
     tag = "tenants",
+    security((), ("bearer" = [])),
     params(("code" = String, Path, description = "Administrative code, e.g. 79")),
     responses(
         (status = 200, body = TenantRow),
@@ -266,6 +269,7 @@ fn staff_scope(principal: &Principal, tenant_id: &str) -> Result<TenantScope, Ap
     params(("code" = String, Path, description = "Administrative code")),
     responses(
         (status = 200, body = Vec<StaffMember>),
+        (status = 403, description = "A moderator, not an admin", body = crate::error::ProblemBody),
         (status = 404, description = "No such province, or not one you administer", body = crate::error::ProblemBody),
     )
 )]

@@ -125,6 +125,7 @@ pub struct StaffMember {
     pub email: String,
     pub full_name: String,
     pub role: String,
+    #[serde(serialize_with = "crate::http::time::utc")]
     pub granted_at: NaiveDateTime,
 }
 

@@ -90,6 +90,11 @@ async fn bad_requests_answer_problem_documents_in_both_languages() {
             .await;
         assert_eq!(reply.invalid_fields(), vec!["email"]);
 
+        // An array where the object belongs, which serde alone would read field by field.
+        let array = serde_json::to_vec(&json!(["mang@example.vn", PASSWORD, "Mảng"])).unwrap();
+        let reply = raw(&app, Method::POST, register, Some("application/json"), array, lang).await;
+        assert_eq!(reply.invalid_fields(), vec!["body"]);
+
         // Body over 256 KiB.
         let reply = app.request(Method::POST, register, None, Some(&huge), Some(lang)).await;
         assert_eq!(reply.problem(413)["title"], title_for(lang, 413));

@@ -9,6 +9,7 @@ mod abuse;
 mod accounts;
 mod bad_input;
 mod cli;
+mod contract;
 mod crash;
 mod database_tls;
 mod email_delivery;

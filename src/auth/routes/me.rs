@@ -26,6 +26,7 @@ pub struct AccountView {
     pub email_verified: bool,
     pub is_platform_admin: bool,
     pub roles: Vec<RoleView>,
+    #[serde(serialize_with = "crate::http::time::utc")]
     pub created_at: NaiveDateTime,
 }
 

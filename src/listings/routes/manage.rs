@@ -6,7 +6,7 @@ use serde::Deserialize;
 use crate::audit::{self, AuditEntry};
 use crate::auth::{MaybePrincipal, Principal};
 use crate::error::{AppError, Text};
-use crate::http::{ApiJson, ClientIp};
+use crate::http::{ApiJson, ClientIp, OptionalJson};
 use crate::listings::lifecycle::{ListingAction, ListingStatus};
 use crate::listings::rules::ListingInput;
 use crate::listings::service::{self, ENTITY, Step};
@@ -88,6 +88,7 @@ pub async fn create(
 /// members and its province's officers.
 #[utoipa::path(
     tag = "listings",
+    security((), ("bearer" = [])),
     params(("id" = String, Path, description = "The organization")),
     responses((status = 200, body = Vec<ListingView>), (status = 404, body = crate::error::ProblemBody))
 )]
@@ -122,6 +123,7 @@ pub async fn of_org(
 /// review information for the organization's members and its province's officers.
 #[utoipa::path(
     tag = "listings",
+    security((), ("bearer" = [])),
     params(("id" = String, Path)),
     responses((status = 200, body = ListingView), (status = 404, body = crate::error::ProblemBody))
 )]
@@ -348,9 +350,10 @@ async fn member_step(
     tag = "listings",
     security(("bearer" = [])),
     params(("id" = String, Path)),
-    request_body = VersionBody,
+    request_body = Option<VersionBody>,
     responses(
         (status = 200, body = ListingView),
+        (status = 403, description = "Not a member of the organization", body = crate::error::ProblemBody),
         (status = 404, body = crate::error::ProblemBody),
         (status = 409, description = "Wrong state, stale version, or the organization is not approved", body = crate::error::ProblemBody),
     )
@@ -361,9 +364,9 @@ pub async fn submit(
     principal: Principal,
     ip: ClientIp,
     id: web::Path<String>,
-    body: Option<ApiJson<VersionBody>>,
+    body: OptionalJson<VersionBody>,
 ) -> Result<HttpResponse, AppError> {
-    member_step(state, principal, ip, id.into_inner(), ListingAction::Submit, body.and_then(|b| b.0.version)).await
+    member_step(state, principal, ip, id.into_inner(), ListingAction::Submit, body.0.and_then(|b| b.version)).await
 }
 
 /// Closes a listing (the technology is sold, the need is met).
@@ -371,8 +374,13 @@ pub async fn submit(
     tag = "listings",
     security(("bearer" = [])),
     params(("id" = String, Path)),
-    request_body = VersionBody,
-    responses((status = 200, body = ListingView), (status = 404, body = crate::error::ProblemBody), (status = 409, body = crate::error::ProblemBody))
+    request_body = Option<VersionBody>,
+    responses(
+        (status = 200, body = ListingView),
+        (status = 403, description = "Not a member of the organization", body = crate::error::ProblemBody),
+        (status = 404, body = crate::error::ProblemBody),
+        (status = 409, body = crate::error::ProblemBody),
+    )
 )]
 #[post("/listings/{id}/close")]
 pub async fn close(
@@ -380,9 +388,9 @@ pub async fn close(
     principal: Principal,
     ip: ClientIp,
     id: web::Path<String>,
-    body: Option<ApiJson<VersionBody>>,
+    body: OptionalJson<VersionBody>,
 ) -> Result<HttpResponse, AppError> {
-    member_step(state, principal, ip, id.into_inner(), ListingAction::Close, body.and_then(|b| b.0.version)).await
+    member_step(state, principal, ip, id.into_inner(), ListingAction::Close, body.0.and_then(|b| b.version)).await
 }
 
 /// Renews a published or expired listing for another validity period.
@@ -390,8 +398,13 @@ pub async fn close(
     tag = "listings",
     security(("bearer" = [])),
     params(("id" = String, Path)),
-    request_body = VersionBody,
-    responses((status = 200, body = ListingView), (status = 404, body = crate::error::ProblemBody), (status = 409, body = crate::error::ProblemBody))
+    request_body = Option<VersionBody>,
+    responses(
+        (status = 200, body = ListingView),
+        (status = 403, description = "Not a member of the organization", body = crate::error::ProblemBody),
+        (status = 404, body = crate::error::ProblemBody),
+        (status = 409, body = crate::error::ProblemBody),
+    )
 )]
 #[post("/listings/{id}/renew")]
 pub async fn renew(
@@ -399,7 +412,7 @@ pub async fn renew(
     principal: Principal,
     ip: ClientIp,
     id: web::Path<String>,
-    body: Option<ApiJson<VersionBody>>,
+    body: OptionalJson<VersionBody>,
 ) -> Result<HttpResponse, AppError> {
-    member_step(state, principal, ip, id.into_inner(), ListingAction::Renew, body.and_then(|b| b.0.version)).await
+    member_step(state, principal, ip, id.into_inner(), ListingAction::Renew, body.0.and_then(|b| b.version)).await
 }

@@ -16,6 +16,7 @@ use crate::taxonomy::Scheme;
 pub const MAX_RESULT_WINDOW: u32 = 10_000;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct MarketplaceParams {
     /// Words to find, with or without diacritics; one typo is tolerated in words of 4+ letters.
     pub q: Option<String>,

@@ -54,6 +54,7 @@ pub struct InvitationView {
     pub id: String,
     pub email: String,
     pub role: String,
+    #[serde(serialize_with = "crate::http::time::utc")]
     pub expires_at: chrono::NaiveDateTime,
 }
 

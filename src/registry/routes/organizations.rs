@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use crate::audit::{self, AuditEntry};
 use crate::auth::{MaybePrincipal, Principal};
 use crate::error::{AppError, Text};
-use crate::http::{ApiJson, ApiQuery, ClientIp, Page, PageParams, RequestLang};
+use crate::http::{ApiJson, ApiQuery, ClientIp, OptionalJson, Page, PageParams, RequestLang};
 use crate::registry::lifecycle::{OrgAction, OrgStatus};
 use crate::registry::model::OrgKind;
 use crate::registry::rules::{OrganizationInput, REVIEWABLE_FIELDS};
@@ -81,6 +81,7 @@ pub async fn create(
 /// review information for its members and its province's officers.
 #[utoipa::path(
     tag = "organizations",
+    security((), ("bearer" = [])),
     params(("id" = String, Path)),
     responses(
         (status = 200, body = OrganizationView),
@@ -281,9 +282,10 @@ pub struct VersionBody {
     tag = "organizations",
     security(("bearer" = [])),
     params(("id" = String, Path)),
-    request_body = VersionBody,
+    request_body = Option<VersionBody>,
     responses(
         (status = 200, body = OrganizationView),
+        (status = 403, description = "Not a member of the organization", body = crate::error::ProblemBody),
         (status = 404, body = crate::error::ProblemBody),
         (status = 409, description = "Not in draft or changes_requested, or a stale version", body = crate::error::ProblemBody),
     )
@@ -294,11 +296,11 @@ pub async fn submit(
     principal: Principal,
     ip: ClientIp,
     id: web::Path<String>,
-    body: Option<ApiJson<VersionBody>>,
+    body: OptionalJson<VersionBody>,
 ) -> Result<HttpResponse, AppError> {
     let now = state.clock.now();
     let app = state.clone();
-    let expected_version = body.and_then(|b| b.0.version);
+    let expected_version = body.0.and_then(|b| b.version);
     let view = state
         .db
         .write(move |conn| {
@@ -332,6 +334,7 @@ pub async fn submit(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DirectoryParams {
     /// Organization kind, e.g. st_enterprise.
     pub kind: Option<String>,

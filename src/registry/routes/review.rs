@@ -186,6 +186,7 @@ pub async fn history(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct QueueParams {
     /// `org` (default) or `listing`.
     #[serde(rename = "type")]

@@ -117,7 +117,7 @@ async fn province_figures_equal_the_known_data() {
     // The clock runs on from each point it is set to, by the time the requests take (more
     // than a second on a busy machine).
     let submitted = queue["oldest_submitted_at"].as_str().unwrap();
-    let submitted = chrono::NaiveDateTime::parse_from_str(submitted, "%Y-%m-%dT%H:%M:%S%.f").unwrap();
+    let submitted = chrono::DateTime::parse_from_rfc3339(submitted).unwrap().naive_utc();
     assert!(submitted >= oldest && submitted - oldest < Duration::seconds(60), "{submitted}");
     let waited = queue["oldest_waiting_hours"].as_f64().unwrap();
     assert!((waited - (now - oldest).num_seconds() as f64 / 3600.0).abs() < 0.02, "{waited}");
