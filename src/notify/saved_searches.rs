@@ -190,7 +190,7 @@ async fn run_one(state: &web::Data<AppState>, search: SavedSearchRow, now: Naive
         return Ok(0);
     };
     let since = (search.checked_until - GRACE).max(search.created_at);
-    query.filters.published_after = Some(since.and_utc().timestamp());
+    query.filters.published_after = Some(since.and_utc().timestamp_micros());
     query.sort = Sort::Newest;
     query.highlight = false;
     let hits = state.search.engine.search(query).await?;

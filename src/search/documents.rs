@@ -25,6 +25,6 @@ pub fn document(record: &ListingRecord) -> ListingDoc {
         price_vnd: row.price_vnd,
         budget_min_vnd: row.budget_min_vnd,
         budget_max_vnd: row.budget_max_vnd,
-        published_at: row.published_at.map(|t| t.and_utc().timestamp()).unwrap_or_default(),
+        published_at: row.published_at.map(|t| t.and_utc().timestamp_micros()).unwrap_or_default(),
     }
 }

@@ -116,12 +116,17 @@ impl Search {
         }
     }
 
+    /// Where a shared index's position is kept: documents of another version are rebuilt.
+    fn position_name(&self) -> String {
+        format!("{}@{}", self.engine.name(), super::DOCUMENT_VERSION)
+    }
+
     async fn stored_position(&self, db: &Db) -> Result<Option<i64>, SearchError> {
         if !self.engine.is_shared() {
             return self.engine.position().await;
         }
-        let name = self.engine.name();
-        db.run(move |conn| changes::stored_position(conn, name)).await.map_err(engine_error)
+        let name = self.position_name();
+        db.run(move |conn| changes::stored_position(conn, &name)).await.map_err(engine_error)
     }
 
     /// Makes the index agree with the database for these listings, and records the
@@ -134,8 +139,8 @@ impl Search {
         let hidden: Vec<String> = ids.iter().filter(|id| !public_ids.contains(id.as_str())).cloned().collect();
         self.engine.apply(public, hidden, position).await?;
         if self.engine.is_shared() {
-            let name = self.engine.name();
-            db.run(move |conn| changes::store_position(conn, name, position)).await.map_err(engine_error)?;
+            let name = self.position_name();
+            db.run(move |conn| changes::store_position(conn, &name, position)).await.map_err(engine_error)?;
         }
         Ok(())
     }
@@ -176,8 +181,8 @@ impl Search {
         rebuild.start_from(position);
         rebuild.finish().await?;
         if self.engine.is_shared() {
-            let name = self.engine.name();
-            db.run(move |conn| changes::store_position(conn, name, position)).await.map_err(engine_error)?;
+            let name = self.position_name();
+            db.run(move |conn| changes::store_position(conn, &name, position)).await.map_err(engine_error)?;
         }
         Ok((documents, position))
     }

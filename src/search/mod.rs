@@ -17,6 +17,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::{SearchEngineKind, SearchSettings};
 
+/// The version of [`ListingDoc`]'s meaning. A shared index remembers its change-log
+/// position under its engine's name and this version, so a new version rebuilds it.
+pub const DOCUMENT_VERSION: u32 = 2;
+
 /// What the index knows of one published listing.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct ListingDoc {
@@ -38,7 +42,8 @@ pub struct ListingDoc {
     pub price_vnd: Option<i64>,
     pub budget_min_vnd: Option<i64>,
     pub budget_max_vnd: Option<i64>,
-    /// Seconds since the epoch.
+    /// Microseconds since the epoch: fine enough that a listing published in the same
+    /// second as a saved search was made is told apart from one published before it.
     pub published_at: i64,
 }
 
@@ -55,7 +60,7 @@ pub struct Filters {
     pub price_min: Option<i64>,
     pub price_max: Option<i64>,
     pub exclude_org: Option<String>,
-    /// Only listings published after this time (seconds since the epoch).
+    /// Only listings published after this time (microseconds since the epoch).
     pub published_after: Option<i64>,
 }
 
@@ -151,6 +156,9 @@ pub enum SearchError {
     Locked,
     #[error("search engine: {0}")]
     Engine(String),
+    /// The index on disk was written by an earlier version with other fields.
+    #[error("the search index was written by an earlier version")]
+    Outdated,
 }
 
 impl From<SearchError> for crate::error::AppError {

@@ -36,7 +36,7 @@ fn doc(
         price_vnd: (kind == "offer").then_some(1_000_000_000),
         budget_min_vnd: (kind == "need").then_some(100_000_000),
         budget_max_vnd: (kind == "need").then_some(2_000_000_000),
-        published_at: 1_760_000_000,
+        published_at: 1_760_000_000_000_000,
     }
 }
 
@@ -297,7 +297,7 @@ fn corpus() -> Vec<ListingDoc> {
     ];
     // Different publication times, for sorting.
     for (n, doc) in docs.iter_mut().enumerate() {
-        doc.published_at += n as i64 * 60;
+        doc.published_at += n as i64 * 60_000_000;
     }
     docs
 }
@@ -485,6 +485,20 @@ async fn run_contract(engine: Arc<dyn SearchEngine>) {
     )
     .await;
     assert!(candidates.contains(&"o02-biogas".to_owned()), "{candidates:?}");
+
+    // Published after a moment, to the microsecond: a listing published 300 ms after the
+    // newest is told apart from it, though both fall in one second.
+    let newest_at = corpus().iter().map(|d| d.published_at).max().unwrap();
+    let mut moment_later = corpus()[0].clone();
+    moment_later.id = "n99-moment-later".into();
+    moment_later.published_at = newest_at + 300_000;
+    engine.upsert(vec![moment_later]).await.unwrap();
+    let after = |at: i64| filtered(Filters { published_after: Some(at), ..Default::default() });
+    assert_eq!(ids(engine.as_ref(), after(newest_at + 100_000)).await, vec!["n99-moment-later"]);
+    let mut since_newest = ids(engine.as_ref(), after(newest_at - 1)).await;
+    since_newest.sort();
+    assert_eq!(since_newest, vec!["n99-moment-later", "o28-rice"]);
+    engine.remove(vec!["n99-moment-later".into()]).await.unwrap();
 
     // Removal and a 10 000-character query.
     engine.remove(vec!["o08-robot".into()]).await.unwrap();

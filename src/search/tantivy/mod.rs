@@ -56,7 +56,8 @@ impl Live {
             Index::open(directory).map_err(engine_error)?
         };
         schema::register_analyzers(&index);
-        let fields = schema::fields_of(&index.schema()).map_err(engine_error)?;
+        // A field this version needs is missing: the index is from an earlier version.
+        let fields = schema::fields_of(&index.schema()).map_err(|_| SearchError::Outdated)?;
         let writer = index.writer(writer_memory).map_err(|error| match error {
             tantivy::TantivyError::LockFailure(..) => SearchError::Locked,
             other => engine_error(other),
@@ -121,14 +122,19 @@ impl TantivyEngine {
             std::fs::create_dir_all(&root).map_err(engine_error)?;
             let live = match std::fs::read_to_string(root.join(CURRENT)) {
                 Ok(name) if root.join(name.trim()).join("meta.json").exists() => {
-                    Live::open(&root.join(name.trim()), writer_memory, false)?
+                    match Live::open(&root.join(name.trim()), writer_memory, false) {
+                        Err(SearchError::Outdated) => {
+                            // An empty index that has never followed the change log: the
+                            // follower builds it from the database before following.
+                            tracing::warn!("the search index was written by an earlier version: building a new one");
+                            let live = fresh(&root, writer_memory)?;
+                            let _ = std::fs::remove_dir_all(root.join(name.trim()));
+                            live
+                        }
+                        opened => opened?,
+                    }
                 }
-                _ => {
-                    let name = new_folder_name();
-                    let live = Live::open(&root.join(&name), writer_memory, true)?;
-                    write_current(&root, &name)?;
-                    live
-                }
+                _ => fresh(&root, writer_memory)?,
             };
             Ok(TantivyEngine { root, writer_memory, live: Arc::new(RwLock::new(Arc::new(live))) })
         })
@@ -139,6 +145,14 @@ impl TantivyEngine {
     fn live(&self) -> Result<Arc<Live>, SearchError> {
         self.live.read().map(|live| live.clone()).map_err(|_| engine_error("index handle poisoned"))
     }
+}
+
+/// A new, empty index folder, named in `CURRENT`.
+fn fresh(root: &Path, writer_memory: usize) -> Result<Live, SearchError> {
+    let name = new_folder_name();
+    let live = Live::open(&root.join(&name), writer_memory, true)?;
+    write_current(root, &name)?;
+    Ok(live)
 }
 
 fn new_folder_name() -> String {
@@ -330,7 +344,7 @@ fn top(
         }
         Sort::Newest => {
             let (docs, count) = searcher
-                .search(query, &(collector.order_by_fast_field::<i64>("published_at", Order::Desc), Count))
+                .search(query, &(collector.order_by_fast_field::<i64>(schema::PUBLISHED_AT, Order::Desc), Count))
                 .map_err(engine_error)?;
             Ok((docs.into_iter().map(|(_, address)| (0.0, address)).collect(), count as u64))
         }
@@ -393,4 +407,34 @@ fn facets(
         out.insert(facet.name().to_owned(), counts);
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn an_index_of_an_earlier_version_is_replaced_by_an_empty_one() {
+        let root = tempfile::tempdir().unwrap();
+        // An index with a field this version no longer has, and one document.
+        let mut builder = tantivy::schema::Schema::builder();
+        let id = builder.add_text_field("id", tantivy::schema::STRING | tantivy::schema::STORED);
+        builder.add_i64_field("published_at", tantivy::schema::INDEXED);
+        let old = root.path().join("listings-old");
+        std::fs::create_dir_all(&old).unwrap();
+        let index = Index::create_in_dir(&old, builder.build()).unwrap();
+        let mut writer: IndexWriter<TantivyDocument> = index.writer(15_000_000).unwrap();
+        let mut doc = TantivyDocument::default();
+        doc.add_text(id, "l1");
+        writer.add_document(doc).unwrap();
+        writer.commit().unwrap();
+        drop(writer);
+        write_current(root.path(), "listings-old").unwrap();
+
+        let engine = TantivyEngine::open(root.path().to_path_buf(), 15).await.unwrap();
+        assert_eq!(engine.count().await.unwrap(), 0);
+        // It has never followed the change log, so the follower builds it first.
+        assert_eq!(engine.position().await.unwrap(), None);
+        assert!(!old.exists(), "the outdated folder is removed");
+    }
 }

@@ -14,6 +14,9 @@ pub const EXACT: &str = "vi_exact";
 pub const FOLDED: &str = "vi_folded";
 /// Longer tokens are noise (hashes, URLs) and are dropped.
 pub const MAX_TOKEN_BYTES: usize = 40;
+/// Microseconds since the epoch (named apart from the seconds an earlier version stored,
+/// so that such an index is rebuilt rather than misread).
+pub const PUBLISHED_AT: &str = "published_us";
 
 pub fn exact_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
@@ -78,7 +81,7 @@ pub fn build() -> (Schema, Fields) {
         price: builder.add_i64_field("price", INDEXED | FAST),
         budget_min: builder.add_i64_field("budget_min", INDEXED | FAST),
         budget_max: builder.add_i64_field("budget_max", INDEXED | FAST),
-        published_at: builder.add_i64_field("published_at", INDEXED | FAST),
+        published_at: builder.add_i64_field(PUBLISHED_AT, INDEXED | FAST),
         title_exact: builder.add_text_field("title_exact", text(EXACT, false)),
         title_folded: builder.add_text_field("title_folded", text(FOLDED, true)),
         summary_exact: builder.add_text_field("summary_exact", text(EXACT, false)),
@@ -103,7 +106,7 @@ pub fn fields_of(schema: &Schema) -> Result<Fields, tantivy::TantivyError> {
         price: field("price")?,
         budget_min: field("budget_min")?,
         budget_max: field("budget_max")?,
-        published_at: field("published_at")?,
+        published_at: field(PUBLISHED_AT)?,
         title_exact: field("title_exact")?,
         title_folded: field("title_folded")?,
         summary_exact: field("summary_exact")?,
