@@ -82,7 +82,7 @@ async fn main() {
             .await
             .unwrap();
     }
-    let report = state.search.rebuild(&state.db, &clock).await.unwrap();
+    let report = state.search.rebuild().await.unwrap();
     println!("machine: {} cores", std::thread::available_parallelism().map_or(0, |n| n.get()));
     println!(
         "data: {offers} offers + {needs} needs published, indexed in {:.1} s ({} documents)",

@@ -53,8 +53,9 @@ async fn main() {
     let import_time = imported.elapsed();
     let indexed = Instant::now();
     let engine = techbridge::search::open(&settings.search, &settings.data_dir).await.unwrap();
-    let search = Search::new(engine.clone());
-    let report = search.rebuild(&db, &Clock::system()).await.unwrap();
+    let search =
+        Search::new(engine.clone(), db.clone(), std::sync::Arc::new(techbridge::listings::documents::ListingDocuments));
+    let report = search.rebuild().await.unwrap();
     let index_time = indexed.elapsed();
     println!("machine: {} cores", std::thread::available_parallelism().map_or(0, |n| n.get()));
     println!("data: {orgs} organizations, {listings} listings (generated in {:.1} s)", generated.as_secs_f64());

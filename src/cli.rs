@@ -157,8 +157,9 @@ pub async fn rebuild_index(
     let clock = Clock::system();
     match crate::search::open(&settings.search, &settings.data_dir).await {
         Ok(engine) => {
-            let search = crate::search::indexing::Search::new(engine);
-            search.rebuild(db, &clock).await.map_err(|e| e.to_string())
+            let documents = std::sync::Arc::new(crate::listings::documents::ListingDocuments);
+            let search = crate::search::indexing::Search::new(engine, db.clone(), documents);
+            search.rebuild().await.map_err(|e| e.to_string())
         }
         Err(crate::search::SearchError::Locked) => {
             println!("a server holds the index; asking it to rebuild");
@@ -167,8 +168,8 @@ pub async fn rebuild_index(
             let queue = crate::jobs::JobQueue::new(settings.jobs.clone(), clock);
             let job_key = key.clone();
             db.write(move |conn| {
-                let job = crate::jobs::NewJob::new(crate::search::indexing::REBUILD_JOB, &serde_json::json!({}))?
-                    .deduplicated_by(job_key);
+                use crate::jobs::Job;
+                let job = crate::search::indexing::RebuildIndex::default().to_job()?.deduplicated_by(job_key);
                 queue.enqueue(conn, job).map(|_| ())
             })
             .await

@@ -1,6 +1,7 @@
 //! TechBridge: a multi-tenant registry and technology matchmaking marketplace for Vietnam's
 //! provincial Departments of Science and Technology.
 
+pub mod app;
 pub mod audit;
 pub mod auth;
 pub mod cli;
@@ -11,6 +12,8 @@ pub mod db;
 pub mod demo;
 pub mod email;
 pub mod error;
+#[cfg(test)]
+mod golden;
 pub mod http;
 pub mod i18n;
 pub mod jobs;

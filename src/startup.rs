@@ -1,6 +1,8 @@
-//! Wiring: settings → database → shared state → workers → HTTP server.
+//! Wiring: settings → database → shared state → job kinds and timed work of every
+//! feature → workers → HTTP server. Nothing but `main` and `cli` imports this module.
 
 use std::net::TcpListener;
+use std::sync::Arc;
 use std::time::Duration;
 
 use actix_governor::Governor;
@@ -14,38 +16,66 @@ use utoipa::OpenApi;
 use utoipa_actix_web::{AppExt, scope};
 use utoipa_swagger_ui::SwaggerUi;
 
+pub use crate::app::{AppState, SharedState};
 use crate::auth::jwt::JwtKeys;
 use crate::auth::password::PasswordHasher;
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::db::Db;
-use crate::email::Mailer;
+use crate::email::{Mailer, OutgoingEmail};
 use crate::error::{AppError, problem_responses};
-use crate::jobs::{self, JobQueue};
+use crate::http::TrustedProxies;
+use crate::jobs::{JobQueue, JobRunner, Workers};
 use crate::ops::{self, Metrics};
-use crate::search::{self, indexing::Search};
+use crate::schedule::TimedWork;
+use crate::search::indexing::{self, IndexListings, RebuildIndex, Search};
 use crate::secrets::ServerKeys;
 use crate::taxonomy::{self, Taxonomy};
-use crate::{auth, listings, openapi, registry, tenants};
+use crate::{auth, listings, matching, notify, openapi, registry, reports, search, tenants};
 use secrecy::ExposeSecret;
 
-/// Everything a request handler or a job needs, shared by all of them.
-pub struct AppState {
-    pub settings: Settings,
-    pub db: Db,
-    pub clock: Clock,
-    pub jwt: JwtKeys,
-    pub passwords: PasswordHasher,
-    pub mailer: Mailer,
-    pub jobs: JobQueue,
-    pub metrics: Metrics,
-    pub taxonomy: Taxonomy,
-    pub search: Search,
-    pub unsubscribe: crate::notify::unsubscribe::UnsubscribeKey,
-    /// Keys derived from the server's secret, each for one purpose.
-    pub keys: ServerKeys,
-    /// Verification and reset emails per address.
-    pub mailbox_limits: ops::MailboxLimiter,
+/// Every job kind and its handler: the core's (email, the index) and each feature's.
+pub fn job_runner() -> JobRunner<SharedState> {
+    let mut jobs = JobRunner::new();
+    jobs.register(|state: SharedState, email: OutgoingEmail| async move {
+        crate::email::deliver(state.delivery(), email).await
+    })
+    .register(
+        |state: SharedState, job: IndexListings| async move { indexing::run_index_listings(&state.db, job).await },
+    )
+    .register(|state: SharedState, _: RebuildIndex| async move { indexing::run_rebuild(&state.search).await });
+    listings::background::register_jobs(&mut jobs);
+    matching::register(&mut jobs);
+    jobs
+}
+
+/// Every tick's timed work, in order: the core's housekeeping, then each feature's.
+pub fn timed_work() -> TimedWork<SharedState> {
+    let mut timed = TimedWork::new();
+    timed
+        .add("job queue tidying", |state: SharedState| async move {
+            let queue = state.jobs.clone();
+            let (buried, deleted) = state.db.run(move |conn| queue.tidy(conn)).await?;
+            Ok((buried + deleted) as u64)
+        })
+        .add("search change log pruning", |state: SharedState| async move {
+            let keep = chrono::Duration::days(state.settings.jobs.keep_done_days.max(1));
+            Ok(state.db.write(move |conn| search::changes::prune(conn, keep)).await? as u64)
+        });
+    notify::register(&mut timed);
+    reports::register(&mut timed);
+    listings::background::register_timed_work(&mut timed);
+    timed.add("waking the workers", |state: SharedState| async move {
+        state.jobs.wake();
+        Ok(0)
+    });
+    timed
+}
+
+/// One tick of timed work, as the scheduler of a running server does it (without the
+/// lease). Tests call it to make time pass.
+pub async fn run_timed_work_once(state: &SharedState) {
+    timed_work().run_once(state.clone()).await;
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -77,7 +107,7 @@ pub fn open_database(settings: &Settings) -> Result<Db, StartupError> {
 
 /// Opens the database (running migrations) and the search index, and builds the shared
 /// state.
-pub async fn build_state(settings: Settings, clock: Clock) -> Result<web::Data<AppState>, StartupError> {
+pub async fn build_state(settings: Settings, clock: Clock) -> Result<SharedState, StartupError> {
     let db = open_database(&settings)?;
     let taxonomy = Taxonomy::load(&mut *db.get()?)?;
     let engine =
@@ -89,9 +119,9 @@ pub async fn build_state(settings: Settings, clock: Clock) -> Result<web::Data<A
     Ok(web::Data::new(AppState {
         jwt: JwtKeys::new(&settings.auth, keys.access_tokens.expose_secret()),
         jobs: JobQueue::new(settings.jobs.clone(), clock.clone()),
-        metrics: Metrics::new().map_err(StartupError::Setup)?,
+        metrics: Metrics::new(settings.ops.metrics_token.clone()).map_err(StartupError::Setup)?,
         taxonomy,
-        search: Search::new(engine),
+        search: Arc::new(Search::new(engine, db.clone(), Arc::new(listings::documents::ListingDocuments))),
         unsubscribe: crate::notify::unsubscribe::UnsubscribeKey::new(keys.email_links.expose_secret())
             .map_err(StartupError::Setup)?,
         keys,
@@ -134,11 +164,19 @@ impl Application {
         let state = build_state(settings, clock).await?;
         let (stop_workers, stopped) = watch::channel(false);
         let workers = if state.settings.jobs.enabled {
-            let mut handles = jobs::spawn_workers(state.clone(), stopped.clone());
+            let workers = Workers {
+                runner: Arc::new(job_runner()),
+                context: state.clone(),
+                db: state.db.clone(),
+                queue: state.jobs.clone(),
+            };
+            let mut handles = workers.spawn(stopped.clone());
             // Builds the index first when it has never followed the change log.
-            handles.push(search::indexing::spawn_follower(state.clone(), stopped.clone()));
+            let follow_every = Duration::from_millis(state.settings.search.follow_interval_ms);
+            handles.push(indexing::spawn_follower(state.search.clone(), follow_every, stopped.clone()));
             if state.settings.jobs.schedule_enabled {
-                handles.push(crate::schedule::spawn(state.clone(), stopped));
+                let every = Duration::from_secs(state.settings.jobs.schedule_interval_secs);
+                handles.push(Arc::new(timed_work()).spawn(state.clone(), state.db.clone(), every, stopped));
             }
             handles
         } else {
@@ -161,7 +199,7 @@ impl Application {
         self.metrics.as_ref().map(|(port, _)| *port)
     }
 
-    pub fn state(&self) -> web::Data<AppState> {
+    pub fn state(&self) -> SharedState {
         self.state.clone()
     }
 
@@ -218,7 +256,7 @@ fn docs_config() -> utoipa_swagger_ui::Config<'static> {
     utoipa_swagger_ui::Config::from("/api/v1/openapi.json").validator_url("none")
 }
 
-fn http_server(state: web::Data<AppState>, listener: TcpListener) -> Result<Server, StartupError> {
+fn http_server(state: SharedState, listener: TcpListener) -> Result<Server, StartupError> {
     let workers = match state.settings.server.workers {
         0 => std::thread::available_parallelism().map_or(2, |n| n.get()),
         n => n,
@@ -229,11 +267,13 @@ fn http_server(state: web::Data<AppState>, listener: TcpListener) -> Result<Serv
         App::new().into_utoipa_app().openapi(openapi::ApiDoc::openapi()).configure(routes(true)).split_for_parts().1,
     )?);
     let metrics_on_main_port = state.settings.ops.metrics_listener().is_none();
+    let core = CoreData::of(&state);
     let server = HttpServer::new(move || {
         App::new()
             .into_utoipa_app()
             .app_data(state.clone())
             .app_data(api_document.clone())
+            .configure(|cfg| core.register(cfg))
             .configure(routes(metrics_on_main_port))
             .into_app()
             .service(web::resource("/docs").to(|| async {
@@ -256,12 +296,37 @@ fn http_server(state: web::Data<AppState>, listener: TcpListener) -> Result<Serv
     Ok(server)
 }
 
+/// What the core's handlers and extractors take, each on its own (they never see
+/// [`AppState`]).
+#[derive(Clone)]
+struct CoreData {
+    db: web::Data<Db>,
+    metrics: web::Data<Metrics>,
+    trusted_proxies: web::Data<TrustedProxies>,
+}
+
+impl CoreData {
+    fn of(state: &AppState) -> CoreData {
+        CoreData {
+            db: web::Data::new(state.db.clone()),
+            metrics: web::Data::new(state.metrics.clone()),
+            trusted_proxies: web::Data::new(TrustedProxies(state.settings.server.trusted_proxies)),
+        }
+    }
+
+    fn register(&self, cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+        cfg.app_data(self.db.clone()).app_data(self.metrics.clone()).app_data(self.trusted_proxies.clone());
+    }
+}
+
 /// `/metrics` alone on its own listener; it follows the main server (which stops it), so it
 /// does not handle signals itself.
-fn metrics_server(state: web::Data<AppState>, listener: TcpListener) -> Result<Server, StartupError> {
+fn metrics_server(state: SharedState, listener: TcpListener) -> Result<Server, StartupError> {
+    let core = CoreData::of(&state);
     let server = HttpServer::new(move || {
         App::new()
-            .app_data(state.clone())
+            .app_data(core.db.clone())
+            .app_data(core.metrics.clone())
             .configure(ops::metrics_only)
             .default_service(web::to(|| async { Err::<actix_web::HttpResponse, AppError>(AppError::NotFound) }))
             .wrap(from_fn(problem_responses))

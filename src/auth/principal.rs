@@ -11,8 +11,8 @@ use serde::{Deserialize, Serialize};
 
 use super::jwt::{Claims, TokenRejected};
 use super::store;
+use crate::app::AppState;
 use crate::error::{AppError, Text};
-use crate::startup::AppState;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]

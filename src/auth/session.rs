@@ -4,9 +4,9 @@ use chrono::{Duration, NaiveDateTime};
 use serde::Serialize;
 
 use super::{store, tokens};
+use crate::app::AppState;
 use crate::db::DbConnection;
 use crate::error::{AppError, Text};
-use crate::startup::AppState;
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct TokenPair {

@@ -2,10 +2,6 @@
 //! the transaction of the change it reports; the `send_email` job hands it to the
 //! configured transport once, keyed by its idempotency key.
 
-#[cfg(test)]
-mod golden;
-#[cfg(test)]
-mod golden_tests;
 mod layout;
 mod transport;
 
@@ -15,14 +11,12 @@ use serde::{Deserialize, Serialize};
 pub use layout::{escape_html, html_document};
 pub use transport::{Mailer, SendError};
 
+use crate::clock::Clock;
 use crate::db::schema::sent_emails;
-use crate::db::{DbConnection, insert_ignoring_duplicates};
+use crate::db::{Db, DbConnection, insert_ignoring_duplicates};
 use crate::error::AppError;
-use crate::jobs::{JobError, JobQueue, NewJob};
+use crate::jobs::{Job, JobError, JobQueue};
 use crate::secrets::ServerKeys;
-use crate::startup::AppState;
-
-pub const SEND_EMAIL_JOB: &str = "send_email";
 
 /// Stands in a rendered message for the single-use token of its link. The `send_email`
 /// job puts the token in at the last moment, rebuilt from `link_token_id`, so that the
@@ -48,6 +42,11 @@ pub struct OutgoingEmail {
     pub link_token_id: Option<String>,
 }
 
+/// Sending one message is the `send_email` job.
+impl Job for OutgoingEmail {
+    const KIND: &'static str = "send_email";
+}
+
 impl OutgoingEmail {
     /// The message as it is sent: the link's token in place of [`LINK_TOKEN`].
     pub fn with_link_token(mut self, token: &str) -> OutgoingEmail {
@@ -69,16 +68,25 @@ impl OutgoingEmail {
 /// Enqueues the message in the caller's transaction. Messages to one recipient are sent
 /// in the order they were enqueued.
 pub fn enqueue(conn: &mut DbConnection, queue: &JobQueue, email: &OutgoingEmail) -> Result<bool, AppError> {
-    let job = NewJob::new(SEND_EMAIL_JOB, email)?
+    let job = email
+        .to_job()?
         .ordered_by(format!("mail:{}", email.to.to_lowercase()))
         .deduplicated_by(format!("mail:{}", email.key));
     queue.enqueue(conn, job)
 }
 
+/// What the `send_email` job needs.
+pub struct Delivery<'a> {
+    pub db: &'a Db,
+    pub mailer: &'a Mailer,
+    pub keys: &'a ServerKeys,
+    pub clock: &'a Clock,
+}
+
 /// The `send_email` job.
-pub async fn deliver(state: &AppState, email: OutgoingEmail) -> Result<(), JobError> {
+pub async fn deliver(with: Delivery<'_>, email: OutgoingEmail) -> Result<(), JobError> {
     let key = email.key.clone();
-    let already_sent = state
+    let already_sent = with
         .db
         .run(move |conn| {
             Ok(sent_emails::table
@@ -92,18 +100,17 @@ pub async fn deliver(state: &AppState, email: OutgoingEmail) -> Result<(), JobEr
     if already_sent {
         return Ok(());
     }
-    let email = email.for_transport(&state.keys);
+    let email = email.for_transport(with.keys);
 
-    let message_id = state.mailer.send(&email).await.map_err(|error| match error {
+    let message_id = with.mailer.send(&email).await.map_err(|error| match error {
         SendError::Permanent(reason) => JobError::Permanent(reason),
         SendError::Transient(reason) => JobError::Retry(reason),
     })?;
 
     // Recorded right after the transport accepted the message: a crash between the two is
     // the only window in which a retry can send it again (see README, "Email delivery").
-    let now = state.clock.now();
-    state
-        .db
+    let now = with.clock.now();
+    with.db
         .run(move |conn| {
             insert_ignoring_duplicates(conn, |conn| {
                 diesel::insert_into(sent_emails::table)

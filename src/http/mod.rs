@@ -40,6 +40,11 @@ impl FromRequest for RequestLang {
     }
 }
 
+/// How many proxies of our own stand in front of the server (`server.trusted_proxies`):
+/// the client address is the one the outermost of them saw.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TrustedProxies(pub usize);
+
 /// The caller's IP address, for audit records and rate limits.
 #[derive(Debug, Clone)]
 pub struct ClientIp(pub Option<String>);
@@ -49,9 +54,7 @@ impl FromRequest for ClientIp {
     type Future = Ready<Result<Self, AppError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let trusted_proxies = req
-            .app_data::<actix_web::web::Data<crate::startup::AppState>>()
-            .map_or(0, |state| state.settings.server.trusted_proxies);
+        let trusted_proxies = req.app_data::<actix_web::web::Data<TrustedProxies>>().map_or(0, |proxies| proxies.0);
         let ip = client_ip(req.peer_addr().map(|addr| addr.ip()), req.headers(), trusted_proxies);
         ready(Ok(ClientIp(ip.map(|ip| ip.to_string()))))
     }

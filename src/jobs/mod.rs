@@ -1,16 +1,19 @@
 //! The durable job queue. Work is inserted in the same transaction as the change that
 //! causes it; workers claim it with a lease, retry with exponential backoff, and leave
-//! jobs that keep failing as `dead` for inspection.
+//! jobs that keep failing as `dead` for inspection. Which kinds exist, and what each
+//! does, is registered by the features at start ([`JobRunner`]).
 
-mod dispatch;
+mod error;
 mod queue;
 mod retry;
+mod runner;
 mod worker;
 
-pub use dispatch::JobError;
+pub use error::JobError;
 pub use queue::{ClaimedJob, JobCounts, JobQueue, NewJob, counts, status_by_key};
 pub use retry::backoff_delay;
-pub use worker::{run_until_idle, spawn_workers};
+pub use runner::{Job, JobRunner};
+pub use worker::Workers;
 
 pub mod status {
     pub const QUEUED: &str = "queued";

@@ -9,8 +9,8 @@ use super::emails::ListingEvent;
 use super::lifecycle::ListingAction;
 use super::service::{self, Step};
 use super::store;
+use crate::app::AppState;
 use crate::error::AppError;
-use crate::startup::AppState;
 
 const BATCH: i64 = 200;
 

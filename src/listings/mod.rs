@@ -1,6 +1,8 @@
 //! Technology offers and needs: posted by organizations, reviewed by their province,
 //! published in the national marketplace, expiring after a validity period.
 
+pub mod background;
+pub mod documents;
 pub mod emails;
 pub mod expiry;
 pub mod lifecycle;

@@ -10,6 +10,7 @@ use super::emails::{self, ListingEvent, ListingNotice};
 use super::lifecycle::{ListingAction, ListingStatus, transition};
 use super::rules::{self, Listing, ListingInput};
 use super::store::{self, ListingRecord, TransitionRecord};
+use crate::app::AppState;
 use crate::audit::{self, AuditEntry};
 use crate::auth::Principal;
 use crate::db::DbConnection;
@@ -18,7 +19,6 @@ use crate::i18n::Lang;
 use crate::registry::access::{OrgAccess, access_to};
 use crate::registry::rules::Context;
 use crate::search::indexing;
-use crate::startup::AppState;
 use crate::tenants;
 
 pub const ENTITY: &str = "listing";
@@ -138,7 +138,7 @@ pub fn apply_step(
         },
         now,
     )?;
-    indexing::enqueue_listing(conn, &state.jobs, &record.row.id)?;
+    indexing::listing_changed(conn, &record.row.id)?;
     // Published or gone: matching finds its matches, or closes its open suggestions.
     crate::matching::engine::enqueue(conn, state, &record.row.id)?;
     let event = match step.action {

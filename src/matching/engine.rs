@@ -6,12 +6,13 @@ use actix_web::web;
 use super::notices;
 use super::score::{Profile, Score, score};
 use super::store::{self, NewMatch};
+use crate::app::AppState;
 use crate::audit::{self, AuditEntry};
 use crate::error::AppError;
+use crate::jobs::Job;
 use crate::listings::model::ListingKind;
 use crate::listings::store::ListingRecord;
 use crate::search::{Filters, SearchQuery, Strategy};
-use crate::startup::AppState;
 
 pub const ENTITY: &str = "match";
 
@@ -195,27 +196,29 @@ fn close_open_suggestions(
     Ok(closed)
 }
 
-pub const MATCH_LISTING_JOB: &str = "match_listing";
-
+/// Match one listing against the marketplace.
 #[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub struct MatchListing {
     pub listing_id: String,
+}
+
+impl Job for MatchListing {
+    const KIND: &'static str = "match_listing";
 }
 
 /// Queues matching for a listing, in the caller's transaction.
 pub fn enqueue(conn: &mut crate::db::DbConnection, state: &AppState, listing_id: &str) -> Result<(), AppError> {
     // Matching reads the search index, so it runs after the listing's index update
     // (same ordering key).
-    let job = crate::jobs::NewJob::new(MATCH_LISTING_JOB, &MatchListing { listing_id: listing_id.to_owned() })?
-        .ordered_by(format!("index:{listing_id}"));
+    let job = MatchListing { listing_id: listing_id.to_owned() }.to_job()?.ordered_by(format!("index:{listing_id}"));
     state.jobs.enqueue(conn, job).map(|_| ())
 }
 
 /// The `match_listing` job.
-pub async fn run_job(state: &web::Data<AppState>, payload: MatchListing) -> Result<(), crate::jobs::JobError> {
+pub async fn run_job(state: web::Data<AppState>, payload: MatchListing) -> Result<(), crate::jobs::JobError> {
     // Candidates come from this instance's index: bring it up to every committed change
     // first, so that a listing published a moment ago through any instance is among them.
-    state.search.catch_up(&state.db).await.map_err(|e| crate::jobs::JobError::Retry(e.to_string()))?;
-    run(state, &payload.listing_id).await?;
+    state.search.catch_up().await.map_err(|e| crate::jobs::JobError::Retry(e.to_string()))?;
+    run(&state, &payload.listing_id).await?;
     Ok(())
 }

@@ -8,3 +8,8 @@ pub mod routes;
 pub mod score;
 pub mod store;
 pub mod views;
+
+/// Matching a listing is a job.
+pub fn register(jobs: &mut crate::jobs::JobRunner<crate::app::SharedState>) {
+    jobs.register(engine::run_job);
+}

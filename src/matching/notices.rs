@@ -6,13 +6,13 @@ use chrono::NaiveDateTime;
 use super::lifecycle::{DeclineReason, Response, Side};
 use super::score::Score;
 use super::store::MatchRow;
+use crate::app::AppState;
 use crate::db::DbConnection;
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::listings::store::ListingRecord;
 use crate::notify::{self, Kind, Notice};
 use crate::registry::store::ContactDetails;
-use crate::startup::AppState;
 use crate::tenants;
 
 fn link(state: &AppState, match_id: &str) -> String {

@@ -8,13 +8,13 @@ use super::lifecycle::{Action, DeclineReason, MatchState, Response, Side, apply}
 use super::notices;
 use super::store::{self, Answer, MatchFilter, MatchRow, NewMatch, Visibility};
 use super::views::{self, MatchAccess, MatchView};
+use crate::app::AppState;
 use crate::audit::{self, AuditEntry, AuditRecord};
 use crate::auth::Principal;
 use crate::db::DbConnection;
 use crate::error::{AppError, FieldError, Text, Violations};
 use crate::http::{ApiJson, ApiQuery, ClientIp, OptionalJson, PageParams};
 use crate::listings::model::{ListingKind, Vnd};
-use crate::startup::AppState;
 use crate::text::clean_block;
 
 pub fn configure(cfg: &mut ServiceConfig) {

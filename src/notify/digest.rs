@@ -7,9 +7,9 @@ use chrono::{Duration, NaiveDateTime, Timelike};
 use super::emails::{self, DigestEmail};
 use super::store;
 use super::unsubscribe::DIGEST_SCOPE;
+use crate::app::AppState;
 use crate::error::AppError;
 use crate::i18n::Lang;
-use crate::startup::AppState;
 
 /// Vietnam keeps UTC+7 all year.
 pub const VIETNAM_OFFSET_HOURS: i64 = 7;

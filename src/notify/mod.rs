@@ -14,10 +14,10 @@ use chrono::NaiveDateTime;
 
 pub use model::{Kind, Mode};
 
+use crate::app::AppState;
 use crate::db::DbConnection;
 use crate::error::AppError;
 use crate::i18n::Lang;
-use crate::startup::AppState;
 
 /// One event told to one person.
 pub struct Notice<'a> {
@@ -93,4 +93,13 @@ pub fn greeting(lang: Lang, name: &str) -> String {
         Lang::Vi => format!("Xin chào {name},"),
         Lang::En => format!("Hello {name},"),
     }
+}
+
+/// Daily digests and saved searches, on the timer.
+pub fn register(timed: &mut crate::schedule::TimedWork<crate::app::SharedState>) {
+    timed
+        .add("daily digests", |state: crate::app::SharedState| async move { Ok(digest::run_due(&state).await? as u64) })
+        .add("saved searches", |state: crate::app::SharedState| async move {
+            Ok(saved_searches::run_due(&state).await? as u64)
+        });
 }

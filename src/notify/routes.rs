@@ -6,12 +6,12 @@ use super::model::{Kind, Mode};
 use super::saved_searches::{self, Frequency, SavedQuery, SavedSearchView};
 use super::store::{self, Notification};
 use super::unsubscribe::{DIGEST_SCOPE, TokenError};
+use crate::app::AppState;
 use crate::auth::Principal;
 use crate::email::escape_html;
 use crate::error::{AppError, FieldError, Text, Violations};
 use crate::http::{ApiJson, ApiQuery, PageParams};
 use crate::i18n::Lang;
-use crate::startup::AppState;
 use crate::text::clean_line;
 
 pub fn configure(cfg: &mut ServiceConfig) {

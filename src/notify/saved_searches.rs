@@ -7,6 +7,7 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::{Kind, Notice};
+use crate::app::AppState;
 use crate::code_enum;
 use crate::db::schema::{saved_search_hits, saved_searches};
 use crate::db::{DbConnection, insert_ignoring_duplicates};
@@ -14,7 +15,6 @@ use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::listings::routes::MarketplaceParams;
 use crate::search::Sort;
-use crate::startup::AppState;
 
 code_enum! {
     pub enum Frequency {

@@ -6,9 +6,9 @@ use secrecy::{ExposeSecret, SecretString};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
+use crate::db::Db;
 use crate::error::{AppError, Text};
 use crate::jobs;
-use crate::startup::AppState;
 
 /// Prometheus registry: request counts and latency by route and status (from the
 /// middleware), and the job queue by state (read at scrape time).
@@ -17,10 +17,12 @@ pub struct Metrics {
     registry: Registry,
     jobs: IntGaugeVec,
     http: PrometheusMetrics,
+    /// When set, `/metrics` answers only requests that carry it.
+    token: Option<SecretString>,
 }
 
 impl Metrics {
-    pub fn new() -> Result<Metrics, String> {
+    pub fn new(token: Option<SecretString>) -> Result<Metrics, String> {
         let registry = Registry::new();
         let jobs = IntGaugeVec::new(Opts::new("techbridge_jobs", "Jobs in the durable queue, by state"), &["state"])
             .map_err(|e| e.to_string())?;
@@ -31,7 +33,7 @@ impl Metrics {
             .exclude_regex("^/docs")
             .build()
             .map_err(|e| e.to_string())?;
-        Ok(Metrics { registry, jobs, http })
+        Ok(Metrics { registry, jobs, http, token })
     }
 
     pub fn middleware(&self) -> PrometheusMetrics {
@@ -59,8 +61,12 @@ impl Metrics {
     )
 )]
 #[get("/metrics")]
-pub async fn metrics(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
-    if let Some(token) = &state.settings.ops.metrics_token {
+pub async fn metrics(
+    req: HttpRequest,
+    metrics: web::Data<Metrics>,
+    db: web::Data<Db>,
+) -> Result<HttpResponse, AppError> {
+    if let Some(token) = &metrics.token {
         let presented = req.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
         if !presents_token(presented, token) {
             return Err(AppError::Unauthorized(Text::new(
@@ -69,8 +75,8 @@ pub async fn metrics(req: HttpRequest, state: web::Data<AppState>) -> Result<Htt
             )));
         }
     }
-    let counts = state.db.run(jobs::counts).await?;
-    let body = state.metrics.render(counts)?;
+    let counts = db.run(jobs::counts).await?;
+    let body = metrics.render(counts)?;
     Ok(HttpResponse::Ok().content_type("text/plain; version=0.0.4; charset=utf-8").body(body))
 }
 

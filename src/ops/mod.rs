@@ -11,8 +11,8 @@ use utoipa_actix_web::service_config::ServiceConfig;
 pub use metrics::Metrics;
 pub use rate_limit::{MailboxLimiter, RATE_LIMITED_PATHS, auth_rate_limiter};
 
+use crate::db::Db;
 use crate::error::AppError;
-use crate::startup::AppState;
 
 /// Health checks, on the main port.
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -52,13 +52,11 @@ pub async fn live() -> HttpResponse {
     )
 )]
 #[get("/health/ready")]
-pub async fn ready(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
-    state
-        .db
-        .run(|conn| {
-            use diesel::connection::SimpleConnection;
-            conn.batch_execute("SELECT 1").map_err(|e| AppError::Unavailable(format!("database: {e}")))
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(Health { status: "ok", database: Some(state.db.backend().name()) }))
+pub async fn ready(db: web::Data<Db>) -> Result<HttpResponse, AppError> {
+    db.run(|conn| {
+        use diesel::connection::SimpleConnection;
+        conn.batch_execute("SELECT 1").map_err(|e| AppError::Unavailable(format!("database: {e}")))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(Health { status: "ok", database: Some(db.backend().name()) }))
 }

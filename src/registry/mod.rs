@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod emails;
+pub mod events;
 pub mod lifecycle;
 pub mod membership;
 pub mod model;

@@ -12,12 +12,12 @@ use super::emails::{self, Decision};
 use super::lifecycle::{OrgAction, OrgStatus, transition};
 use super::rules::{self, Context, Organization, OrganizationInput};
 use super::store::{self, OrgRecord, TransitionRecord};
+use crate::app::AppState;
 use crate::audit::{self, AuditEntry};
 use crate::auth::Principal;
 use crate::db::DbConnection;
 use crate::error::{AppError, Text};
 use crate::i18n::Lang;
-use crate::startup::AppState;
 use crate::tenants;
 
 pub const ENTITY: &str = "organization";
@@ -198,7 +198,7 @@ pub fn apply_step(
         now,
     )?;
     // Suspension hides the organization's listings, reinstatement shows them again.
-    crate::search::indexing::enqueue_org(conn, &state.jobs, &record.row.id)?;
+    super::events::standing_changed(conn, &state.jobs, &record.row.id)?;
     if step.action.is_decision() {
         email_owners(state, conn, record, step, version + 1)?;
     }

@@ -10,3 +10,11 @@ pub mod routes;
 pub mod service;
 pub mod store;
 pub mod weekly;
+
+/// The weekly summary to each province's admins, on the timer.
+pub fn register(timed: &mut crate::schedule::TimedWork<crate::app::SharedState>) {
+    timed.add(
+        "weekly summaries",
+        |state: crate::app::SharedState| async move { Ok(weekly::run_due(&state).await? as u64) },
+    );
+}

@@ -10,6 +10,7 @@ use super::model::{Indicator, NationalFigures, ProvinceFigures, TargetProgress};
 use super::period::Period;
 use super::service::{self, View};
 use super::store;
+use crate::app::AppState;
 use crate::audit::{self, AuditEntry};
 use crate::auth::{MaybePrincipal, Principal};
 use crate::db::DbConnection;
@@ -19,7 +20,6 @@ use crate::listings::model::ListingKind;
 use crate::listings::views::ListingView;
 use crate::registry::model::OrgKind;
 use crate::registry::views::OrganizationView;
-use crate::startup::AppState;
 use crate::tenants;
 
 pub fn configure(cfg: &mut ServiceConfig) {

@@ -10,13 +10,13 @@ use super::model::ProvinceFigures;
 use super::period::{Period, week_due, week_label};
 use super::service::{self, View};
 use super::store::{self, QueuedItem};
+use crate::app::AppState;
 use crate::db::DbConnection;
 use crate::db::schema::{tenant_roles, users};
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::notify::digest::local_time;
 use crate::notify::{self, Kind, Notice};
-use crate::startup::AppState;
 use crate::tenants::store::TenantRow;
 
 /// Items named in the summary as waiting longest.

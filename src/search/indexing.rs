@@ -1,7 +1,9 @@
 //! Keeping the index in step with the database. Each change of a listing appends to the
 //! change log in its own transaction; every instance brings its own index (or, for a
 //! shared engine, the shared one) up to the end of the log, in order, remembering where it
-//! is. A new or wiped index is built from the listings first, then follows.
+//! is. A new or wiped index is built from the listings first, then follows. The documents
+//! come from a [`DocumentSource`] that the listings hand over at start: the index knows
+//! the log, not what a listing is.
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -12,25 +14,29 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use super::changes::{self, GAP_PATIENCE, Gaps};
-use super::documents::document;
-use super::{SearchEngine, SearchError};
-use crate::clock::Clock;
+use super::{ListingDoc, SearchEngine, SearchError};
 use crate::db::{Db, DbConnection};
 use crate::error::AppError;
-use crate::jobs::{JobError, JobQueue, NewJob};
-use crate::listings::store;
-use crate::startup::AppState;
+use crate::jobs::{Job, JobError};
 
-/// Jobs queued before the change log existed; they now only append to it.
-pub const INDEX_LISTINGS_JOB: &str = "search_index_listings";
-pub const INDEX_ORG_JOB: &str = "search_index_org";
-pub const REBUILD_JOB: &str = "search_rebuild";
 const REBUILD_CHUNK: i64 = 2000;
 const FOLLOW_BATCH: i64 = 1000;
 
-/// The configured engine, and where this instance is in the change log.
+/// Where the documents of the index come from.
+pub trait DocumentSource: Send + Sync + 'static {
+    /// The documents of those of these listings that are public now; a listing left out
+    /// is removed from the index.
+    fn public_documents(&self, conn: &mut DbConnection, ids: &[String]) -> Result<Vec<ListingDoc>, AppError>;
+    /// Public documents whose id sorts after `after`, in id order, at most `limit`.
+    fn public_after(&self, conn: &mut DbConnection, after: &str, limit: i64) -> Result<Vec<ListingDoc>, AppError>;
+}
+
+/// The configured engine, where its documents come from, and where this instance is in
+/// the change log.
 pub struct Search {
     pub engine: Arc<dyn SearchEngine>,
+    db: Db,
+    source: Arc<dyn DocumentSource>,
     /// Held while applying changes or rebuilding: one at a time per instance.
     follow: tokio::sync::Mutex<Following>,
 }
@@ -41,14 +47,24 @@ struct Following {
     gaps: Gaps,
 }
 
+/// Listings to index, as jobs queued before the change log existed named them; such a
+/// job now only appends to the log.
 #[derive(Debug, Serialize, Deserialize)]
-pub struct ListingIds {
+pub struct IndexListings {
     pub ids: Vec<String>,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
-pub struct OrgId {
-    pub org_id: String,
+impl Job for IndexListings {
+    const KIND: &'static str = "search_index_listings";
+}
+
+/// Rebuild the index from the database (asked by `techbridge reindex` when a server holds
+/// the index).
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct RebuildIndex {}
+
+impl Job for RebuildIndex {
+    const KIND: &'static str = "search_rebuild";
 }
 
 #[derive(Debug, Clone, Copy, Serialize)]
@@ -58,24 +74,19 @@ pub struct RebuildReport {
 }
 
 /// Records that a listing changed, in the caller's transaction: every index picks it up.
-pub fn enqueue_listing(conn: &mut DbConnection, _queue: &JobQueue, listing_id: &str) -> Result<(), AppError> {
+pub fn listing_changed(conn: &mut DbConnection, listing_id: &str) -> Result<(), AppError> {
     changes::record(conn, listing_id)
 }
 
-/// Queues the index update of every listing of an organization (suspended, reinstated…),
-/// and their matching.
-pub fn enqueue_org(conn: &mut DbConnection, queue: &JobQueue, org_id: &str) -> Result<(), AppError> {
-    queue.enqueue(conn, NewJob::new(INDEX_ORG_JOB, &OrgId { org_id: org_id.to_owned() })?).map(|_| ())
-}
-
 impl Search {
-    pub fn new(engine: Arc<dyn SearchEngine>) -> Search {
-        Search { engine, follow: tokio::sync::Mutex::new(Following::default()) }
+    pub fn new(engine: Arc<dyn SearchEngine>, db: Db, source: Arc<dyn DocumentSource>) -> Search {
+        Search { engine, db, source, follow: tokio::sync::Mutex::new(Following::default()) }
     }
 
     /// Brings the index up to the end of the change log (building it first when it has
     /// never followed the log). Returns how many changes were applied.
-    pub async fn catch_up(&self, db: &Db) -> Result<usize, SearchError> {
+    pub async fn catch_up(&self) -> Result<usize, SearchError> {
+        let db = &self.db;
         let mut following = self.follow.lock().await;
         let mut position = match following.position {
             Some(position) => position,
@@ -133,8 +144,8 @@ impl Search {
     /// position that brings it to.
     async fn sync_to(&self, db: &Db, ids: Vec<String>, position: i64) -> Result<(), SearchError> {
         let lookup = ids.clone();
-        let records = db.run(move |conn| store::find_many(conn, &lookup)).await.map_err(engine_error)?;
-        let public: Vec<_> = records.iter().filter(|r| r.is_public()).map(document).collect();
+        let source = self.source.clone();
+        let public = db.run(move |conn| source.public_documents(conn, &lookup)).await.map_err(engine_error)?;
         let public_ids: HashSet<&str> = public.iter().map(|d| d.id.as_str()).collect();
         let hidden: Vec<String> = ids.iter().filter(|id| !public_ids.contains(id.as_str())).cloned().collect();
         self.engine.apply(public, hidden, position).await?;
@@ -148,7 +159,8 @@ impl Search {
     /// Builds a new index from every public listing and swaps it in; searches keep being
     /// answered by the old one meanwhile. It starts following the change log from a
     /// little before the moment it began, so nothing changed meanwhile is missed.
-    pub async fn rebuild(&self, db: &Db, _clock: &Clock) -> Result<RebuildReport, SearchError> {
+    pub async fn rebuild(&self) -> Result<RebuildReport, SearchError> {
+        let db = &self.db;
         let started = Instant::now();
         let documents = {
             let mut following = self.follow.lock().await;
@@ -157,7 +169,7 @@ impl Search {
             following.gaps = Gaps::default();
             documents
         };
-        self.catch_up(db).await?;
+        self.catch_up().await?;
         Ok(RebuildReport { documents, seconds: started.elapsed().as_secs_f64() })
     }
 
@@ -169,14 +181,15 @@ impl Search {
         let mut documents = 0_u64;
         loop {
             let from = after.clone();
+            let source = self.source.clone();
             let chunk =
-                db.run(move |conn| store::public_after(conn, &from, REBUILD_CHUNK)).await.map_err(engine_error)?;
+                db.run(move |conn| source.public_after(conn, &from, REBUILD_CHUNK)).await.map_err(engine_error)?;
             let Some(last) = chunk.last() else {
                 break;
             };
-            after = last.row.id.clone();
+            after = last.id.clone();
             documents += chunk.len() as u64;
-            rebuild.add(chunk.iter().map(document).collect()).await?;
+            rebuild.add(chunk).await?;
         }
         rebuild.start_from(position);
         rebuild.finish().await?;
@@ -194,8 +207,8 @@ fn engine_error(error: AppError) -> SearchError {
 
 /// Follows the change log in the background: within `every` of a change committed
 /// through any instance, this instance's index has it.
-pub fn spawn_follower(state: actix_web::web::Data<AppState>, mut shutdown: watch::Receiver<bool>) -> JoinHandle<()> {
-    let every = Duration::from_millis(state.settings.search.follow_interval_ms.max(10));
+pub fn spawn_follower(search: Arc<Search>, every: Duration, mut shutdown: watch::Receiver<bool>) -> JoinHandle<()> {
+    let every = every.max(Duration::from_millis(10));
     tokio::spawn(async move {
         let mut ticks = tokio::time::interval(every);
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -204,7 +217,7 @@ pub fn spawn_follower(state: actix_web::web::Data<AppState>, mut shutdown: watch
                 _ = ticks.tick() => {}
                 changed = shutdown.changed() => if changed.is_err() || *shutdown.borrow() { break },
             }
-            if let Err(error) = state.search.catch_up(&state.db).await {
+            if let Err(error) = search.catch_up().await {
                 tracing::warn!(%error, "could not follow the search change log");
             }
         }
@@ -212,40 +225,20 @@ pub fn spawn_follower(state: actix_web::web::Data<AppState>, mut shutdown: watch
 }
 
 /// The `search_index_listings` job (queued by an earlier version): appends to the log.
-pub async fn run_index_listings(state: &AppState, payload: ListingIds) -> Result<(), JobError> {
-    state
-        .db
-        .write(move |conn| {
-            for id in &payload.ids {
-                changes::record(conn, id)?;
-            }
-            Ok(())
-        })
-        .await?;
-    Ok(())
-}
-
-/// The `search_index_org` job: the organization's listings change in the index, and are
-/// matched again (a suspended organization's suggestions close; a reinstated one's return).
-pub async fn run_index_org(state: &actix_web::web::Data<AppState>, payload: OrgId) -> Result<(), JobError> {
-    let app = state.clone();
-    state
-        .db
-        .write(move |conn| {
-            for id in store::ids_of_org(conn, &payload.org_id)? {
-                changes::record(conn, &id)?;
-                crate::matching::engine::enqueue(conn, &app, &id)?;
-            }
-            Ok(())
-        })
-        .await?;
-    state.jobs.wake();
+pub async fn run_index_listings(db: &Db, job: IndexListings) -> Result<(), JobError> {
+    db.write(move |conn| {
+        for id in &job.ids {
+            changes::record(conn, id)?;
+        }
+        Ok(())
+    })
+    .await?;
     Ok(())
 }
 
 /// The `search_rebuild` job.
-pub async fn run_rebuild(state: &AppState) -> Result<(), JobError> {
-    let report = state.search.rebuild(&state.db, &state.clock).await.map_err(|e| JobError::Retry(e.to_string()))?;
+pub async fn run_rebuild(search: &Search) -> Result<(), JobError> {
+    let report = search.rebuild().await.map_err(|e| JobError::Retry(e.to_string()))?;
     tracing::info!(documents = report.documents, seconds = report.seconds, "search index rebuilt");
     Ok(())
 }

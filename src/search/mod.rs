@@ -3,7 +3,6 @@
 //! the index is a projection kept up to date by jobs and rebuilt by `techbridge reindex`.
 
 pub mod changes;
-pub mod documents;
 pub mod indexing;
 pub mod meili;
 pub mod tantivy;

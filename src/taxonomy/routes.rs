@@ -3,9 +3,9 @@ use serde::{Deserialize, Serialize};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::{Scheme, Term};
+use crate::app::AppState;
 use crate::error::AppError;
 use crate::http::ApiQuery;
-use crate::startup::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(st_fields).service(strategic_technologies).service(transfer_modes).service(vsic_sections);

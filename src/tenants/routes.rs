@@ -4,12 +4,12 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::rules::{self, may_manage_role};
 use super::store::{self, NewTenant, StaffMember, TenantChange, TenantRow};
+use crate::app::AppState;
 use crate::audit::{self, AuditEntry};
 use crate::auth::rules::Email;
 use crate::auth::{MaybePrincipal, Principal, TenantRole, TenantScope};
 use crate::error::{AppError, FieldError, Text, Violations};
 use crate::http::{ApiJson, ClientIp, Page};
-use crate::startup::AppState;
 use crate::text::slugify;
 
 pub fn configure(cfg: &mut ServiceConfig) {

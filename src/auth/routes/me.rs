@@ -2,13 +2,13 @@ use actix_web::{HttpResponse, get, patch, web};
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
+use crate::app::AppState;
 use crate::auth::principal::Principal;
 use crate::auth::rules::{parse_full_name, parse_language};
 use crate::auth::store::{self, RoleGrant, UserRow};
 use crate::error::{AppError, Violations};
 use crate::http::ApiJson;
 use crate::i18n::Lang;
-use crate::startup::AppState;
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct RoleView {

@@ -3,6 +3,7 @@ use chrono::Duration;
 use serde::Deserialize;
 
 use super::registration::{Accepted, EmailRequest};
+use crate::app::AppState;
 use crate::auth::emails::{self, AccountEmail};
 use crate::auth::principal::Principal;
 use crate::auth::rules::{Email, Password};
@@ -10,7 +11,6 @@ use crate::auth::{store, tokens};
 use crate::error::{AppError, FieldError, Text, Violations};
 use crate::http::{ApiJson, RequestLang};
 use crate::i18n::Lang;
-use crate::startup::AppState;
 use crate::{audit, email};
 
 /// Emails a password reset code. Answers the same whether or not the account exists.

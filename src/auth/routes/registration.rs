@@ -3,13 +3,13 @@ use chrono::Duration;
 use serde::{Deserialize, Serialize};
 
 use super::me::AccountView;
+use crate::app::AppState;
 use crate::auth::emails::{self, AccountEmail};
 use crate::auth::rules::{self, Email};
 use crate::auth::{store, tokens};
 use crate::error::{AppError, FieldError, Text};
 use crate::http::{ApiJson, ClientIp};
 use crate::i18n::Lang;
-use crate::startup::AppState;
 use crate::{audit, email};
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]

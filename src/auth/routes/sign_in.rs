@@ -1,12 +1,12 @@
 use actix_web::{HttpResponse, post, web};
 use serde::Deserialize;
 
+use crate::app::AppState;
 use crate::auth::rules::Email;
 use crate::auth::session::{self, Rotation, TokenPair};
 use crate::auth::{store, tokens};
 use crate::error::{AppError, FieldError, Text, Violations};
 use crate::http::ApiJson;
-use crate::startup::AppState;
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct LoginRequest {

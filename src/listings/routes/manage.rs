@@ -3,6 +3,7 @@ use std::collections::BTreeMap;
 use actix_web::{HttpResponse, get, patch, post, web};
 use serde::Deserialize;
 
+use crate::app::AppState;
 use crate::audit::{self, AuditEntry};
 use crate::auth::{MaybePrincipal, Principal};
 use crate::error::{AppError, Text};
@@ -14,7 +15,6 @@ use crate::listings::store::{self, Owner};
 use crate::listings::views::ListingView;
 use crate::registry;
 use crate::search::indexing;
-use crate::startup::AppState;
 
 fn role_name(access: &registry::access::OrgAccess) -> Option<String> {
     access.member.map(|r| r.as_str().to_owned())
@@ -239,7 +239,7 @@ pub async fn update(
                     now,
                 )?;
             } else if status == ListingStatus::Published {
-                indexing::enqueue_listing(conn, &app.jobs, &id)?;
+                indexing::listing_changed(conn, &id)?;
                 crate::matching::engine::enqueue(conn, &app, &id)?;
             }
             let record = store::find(conn, &id)?.ok_or(AppError::NotFound)?;

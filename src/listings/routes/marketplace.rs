@@ -3,13 +3,13 @@ use std::collections::{BTreeMap, HashMap};
 use actix_web::{HttpResponse, get, web};
 use serde::{Deserialize, Serialize};
 
+use crate::app::AppState;
 use crate::error::{AppError, FieldError, Text, Violations};
 use crate::http::ApiQuery;
 use crate::listings::model::{ListingKind, Trl, Vnd};
 use crate::listings::store;
 use crate::listings::views::ListingView;
 use crate::search::{Facet, FacetCount, Filters, SearchQuery, Sort, Strategy};
-use crate::startup::AppState;
 use crate::taxonomy::Scheme;
 
 /// Results beyond this depth are not served; narrow the search instead.

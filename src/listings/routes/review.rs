@@ -2,6 +2,7 @@ use std::collections::BTreeMap;
 
 use actix_web::{HttpResponse, get, post, web};
 
+use crate::app::AppState;
 use crate::audit::{self, AuditRecord};
 use crate::auth::{MaybePrincipal, Principal, TenantScope};
 use crate::error::{AppError, FieldError, Text, Violations};
@@ -14,7 +15,6 @@ use crate::listings::views::{ListingQueueItem, ListingView, OrgSummary};
 use crate::registry;
 use crate::registry::routes::review::DecisionRequest;
 use crate::registry::routes::{COMMENT_MAX, REASON_MAX, query_words};
-use crate::startup::AppState;
 use crate::text::clean_block;
 
 /// Listing fields a moderator may comment on.

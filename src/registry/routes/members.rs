@@ -2,6 +2,7 @@ use actix_web::{HttpResponse, delete, get, patch, post, web};
 use chrono::Duration;
 use serde::{Deserialize, Serialize};
 
+use crate::app::AppState;
 use crate::audit::{self, AuditEntry};
 use crate::auth::rules::Email;
 use crate::auth::{Principal, tokens};
@@ -13,7 +14,6 @@ use crate::registry::membership::{self, INVITATION_VALID_DAYS, NewInvitation, le
 use crate::registry::model::MemberRole;
 use crate::registry::service::{self, ENTITY};
 use crate::registry::store::{self, Member};
-use crate::startup::AppState;
 
 /// The organization's members (for members and the province's officers).
 #[utoipa::path(

@@ -1,6 +1,7 @@
 use actix_web::{HttpResponse, get, patch, post, web};
 use serde::{Deserialize, Serialize};
 
+use crate::app::AppState;
 use crate::audit::{self, AuditEntry};
 use crate::auth::{MaybePrincipal, Principal};
 use crate::error::{AppError, Text};
@@ -11,7 +12,6 @@ use crate::registry::rules::{OrganizationInput, REVIEWABLE_FIELDS};
 use crate::registry::service::{self, ENTITY, Step, Warning};
 use crate::registry::store::{self, DirectoryFilter};
 use crate::registry::views::{MyOrganization, OrganizationView};
-use crate::startup::AppState;
 use crate::tenants;
 use crate::text::fold;
 

@@ -3,6 +3,7 @@ use std::collections::BTreeMap;
 use actix_web::{HttpResponse, get, post, web};
 use serde::Deserialize;
 
+use crate::app::AppState;
 use crate::audit::{self, AuditRecord};
 use crate::auth::{MaybePrincipal, Principal};
 use crate::error::{AppError, FieldError, Text, Violations};
@@ -13,7 +14,6 @@ use crate::registry::rules::REVIEWABLE_FIELDS;
 use crate::registry::service::{self, ENTITY, Step};
 use crate::registry::store::{self, QueueFilter};
 use crate::registry::views::{OrganizationView, QueueItem};
-use crate::startup::AppState;
 use crate::tenants;
 use crate::text::clean_block;
 

@@ -354,7 +354,7 @@ impl TestApp {
             let counts = (due, running);
             if due + running == 0 {
                 // And the index has every change the jobs made.
-                self.state.search.catch_up(&self.state.db).await.expect("index catches up");
+                self.state.search.catch_up().await.expect("index catches up");
                 return;
             }
             assert!(tokio::time::Instant::now() < until, "jobs still due and running after a minute: {counts:?}");
@@ -367,7 +367,7 @@ impl TestApp {
     /// Tests make time pass with the clock and then call this; no timer runs on its own.
     pub async fn run_timers(&self) {
         self.drain_jobs().await;
-        techbridge::schedule::run_once(&self.state).await;
+        techbridge::startup::run_timed_work_once(&self.state).await;
         self.drain_jobs().await;
     }
 

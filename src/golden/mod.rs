@@ -9,9 +9,10 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use secrecy::ExposeSecret;
 
-use super::OutgoingEmail;
-use super::golden::assert_golden;
+mod files;
+
 use crate::auth::emails::{AccountEmail, password_reset, verification};
+use crate::email::OutgoingEmail;
 use crate::i18n::Lang;
 use crate::listings::emails::{ListingEvent, ListingNotice};
 use crate::listings::lifecycle::ListingAction;
@@ -32,6 +33,7 @@ use crate::reports::model::{
 use crate::reports::period::{Period, week_label};
 use crate::reports::store::QueuedItem;
 use crate::secrets::ServerKeys;
+use files::assert_golden;
 
 const BOTH: [Lang; 2] = [Lang::Vi, Lang::En];
 

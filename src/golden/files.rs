@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::OutgoingEmail;
+use crate::email::OutgoingEmail;
 use crate::i18n::Lang;
 
 const UPDATE_VARIABLE: &str = "UPDATE_GOLDEN";

@@ -1,7 +1,11 @@
-//! What the index holds of a listing, built from the database.
+//! What the index holds of a listing, built from the database, and the source the search
+//! index reads its documents from.
 
-use super::{ListingDoc, with_ancestors};
-use crate::listings::store::ListingRecord;
+use crate::db::DbConnection;
+use crate::error::AppError;
+use crate::listings::store::{self, ListingRecord};
+use crate::search::indexing::DocumentSource;
+use crate::search::{ListingDoc, with_ancestors};
 
 pub fn document(record: &ListingRecord) -> ListingDoc {
     let row = &record.row;
@@ -26,5 +30,19 @@ pub fn document(record: &ListingRecord) -> ListingDoc {
         budget_min_vnd: row.budget_min_vnd,
         budget_max_vnd: row.budget_max_vnd,
         published_at: row.published_at.map(|t| t.and_utc().timestamp_micros()).unwrap_or_default(),
+    }
+}
+
+/// The marketplace's listings as the index sees them: published, of an organization that
+/// shows its listings.
+pub struct ListingDocuments;
+
+impl DocumentSource for ListingDocuments {
+    fn public_documents(&self, conn: &mut DbConnection, ids: &[String]) -> Result<Vec<ListingDoc>, AppError> {
+        Ok(store::find_many(conn, ids)?.iter().filter(|r| r.is_public()).map(document).collect())
+    }
+
+    fn public_after(&self, conn: &mut DbConnection, after: &str, limit: i64) -> Result<Vec<ListingDoc>, AppError> {
+        Ok(store::public_after(conn, after, limit)?.iter().map(document).collect())
     }
 }
