@@ -24,6 +24,7 @@ pub mod openapi;
 pub mod ops;
 pub mod registry;
 pub mod reports;
+pub mod review;
 pub mod schedule;
 pub mod search;
 pub mod secrets;

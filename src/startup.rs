@@ -27,6 +27,7 @@ use crate::error::{AppError, problem_responses};
 use crate::http::TrustedProxies;
 use crate::jobs::{JobQueue, JobRunner, Workers};
 use crate::ops::{self, Metrics};
+use crate::review::ReviewQueues;
 use crate::schedule::TimedWork;
 use crate::search::indexing::{self, IndexListings, RebuildIndex, Search};
 use crate::secrets::ServerKeys;
@@ -243,6 +244,7 @@ fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
             .configure(tenants::routes::configure)
             .configure(taxonomy::routes::configure)
             .configure(registry::routes::configure)
+            .configure(crate::review::queue::configure)
             .configure(listings::routes::configure)
             .configure(crate::matching::routes::configure)
             .configure(crate::notify::routes::configure)
@@ -303,6 +305,8 @@ struct CoreData {
     db: web::Data<Db>,
     metrics: web::Data<Metrics>,
     trusted_proxies: web::Data<TrustedProxies>,
+    /// What the province's review queue lists, fed by each reviewed feature.
+    review_queues: web::Data<ReviewQueues>,
 }
 
 impl CoreData {
@@ -311,11 +315,18 @@ impl CoreData {
             db: web::Data::new(state.db.clone()),
             metrics: web::Data::new(state.metrics.clone()),
             trusted_proxies: web::Data::new(TrustedProxies(state.settings.server.trusted_proxies)),
+            review_queues: web::Data::new(ReviewQueues::new(vec![
+                Box::new(registry::routes::OrgQueue),
+                Box::new(listings::routes::ListingQueue),
+            ])),
         }
     }
 
     fn register(&self, cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-        cfg.app_data(self.db.clone()).app_data(self.metrics.clone()).app_data(self.trusted_proxies.clone());
+        cfg.app_data(self.db.clone())
+            .app_data(self.metrics.clone())
+            .app_data(self.trusted_proxies.clone())
+            .app_data(self.review_queues.clone());
     }
 }
 

@@ -67,7 +67,7 @@ impl Password {
 }
 
 pub fn parse_full_name(raw: &str) -> Result<String, FieldError> {
-    let name = clean_line(raw).ok_or_else(|| control_characters("full_name"))?;
+    let name = clean_line(raw).ok_or_else(|| FieldError::control_characters("full_name"))?;
     let chars = name.chars().count();
     if chars == 0 {
         return Err(FieldError::required("full_name"));
@@ -80,10 +80,6 @@ pub fn parse_full_name(raw: &str) -> Result<String, FieldError> {
 
 pub fn parse_language(raw: &str) -> Result<Lang, FieldError> {
     Lang::parse(raw).ok_or_else(|| FieldError::one_of("language", &["vi", "en"]))
-}
-
-pub fn control_characters(field: &'static str) -> FieldError {
-    FieldError::invalid(field, Text::new("Không được chứa ký tự điều khiển.", "Must not contain control characters."))
 }
 
 #[derive(Debug)]

@@ -25,6 +25,15 @@ impl FieldError {
         FieldError { field: field.into(), code, message }
     }
 
+    /// Text that holds control characters (other than the line breaks a block may have).
+    pub fn control_characters(field: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(
+            field,
+            "invalid",
+            Text::new("Không được chứa ký tự điều khiển.", "Must not contain control characters."),
+        )
+    }
+
     pub fn required(field: impl Into<Cow<'static, str>>) -> Self {
         Self::new(field, "required", Text::new("Trường này là bắt buộc.", "This field is required."))
     }

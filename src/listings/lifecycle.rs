@@ -47,6 +47,26 @@ impl ListingAction {
     }
 }
 
+impl crate::review::ReviewAction for ListingAction {
+    const DECISION_CODES: &'static [&'static str] = &["approve", "reject", "request_changes"];
+
+    fn parse_code(raw: &str) -> Option<Self> {
+        Self::parse(raw)
+    }
+
+    fn is_decision(self) -> bool {
+        ListingAction::is_decision(self)
+    }
+
+    fn needs_reason(self) -> bool {
+        ListingAction::needs_reason(self)
+    }
+
+    fn requests_changes(self) -> bool {
+        self == ListingAction::RequestChanges
+    }
+}
+
 impl ListingStatus {
     /// Members change the listing freely in these states.
     pub fn is_editable(self) -> bool {
@@ -79,6 +99,13 @@ pub fn transition(from: ListingStatus, action: ListingAction) -> Option<ListingS
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_decision_codes_are_the_decisions() {
+        use crate::review::ReviewAction;
+        let codes: Vec<&str> = ListingAction::DECISIONS.iter().map(|a| a.as_str()).collect();
+        assert_eq!(codes, <ListingAction as ReviewAction>::DECISION_CODES);
+    }
 
     #[test]
     fn every_state_and_action() {

@@ -98,7 +98,7 @@ impl Listing {
 }
 
 fn line(field: &'static str, raw: &str, max: usize) -> Result<Option<String>, FieldError> {
-    let value = clean_line(raw).ok_or_else(|| crate::auth::rules::control_characters(field))?;
+    let value = clean_line(raw).ok_or_else(|| FieldError::control_characters(field))?;
     match value.chars().count() {
         0 => Ok(None),
         n if n > max => Err(FieldError::too_long(field, max)),
@@ -107,7 +107,7 @@ fn line(field: &'static str, raw: &str, max: usize) -> Result<Option<String>, Fi
 }
 
 fn block(field: &'static str, raw: &str, max: usize) -> Result<Option<String>, FieldError> {
-    let value = clean_block(raw).ok_or_else(|| crate::auth::rules::control_characters(field))?;
+    let value = clean_block(raw).ok_or_else(|| FieldError::control_characters(field))?;
     match value.chars().count() {
         0 => Ok(None),
         n if n > max => Err(FieldError::too_long(field, max)),

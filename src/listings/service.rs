@@ -14,10 +14,10 @@ use crate::app::AppState;
 use crate::audit::{self, AuditEntry};
 use crate::auth::Principal;
 use crate::db::DbConnection;
-use crate::error::{AppError, Text};
-use crate::i18n::Lang;
+use crate::error::AppError;
 use crate::registry::access::{OrgAccess, access_to};
 use crate::registry::rules::Context;
+use crate::review::{self, OwnerNotice, Reviewed};
 use crate::search::indexing;
 use crate::tenants;
 
@@ -85,11 +85,7 @@ pub fn apply_step(
 ) -> Result<ListingRecord, AppError> {
     let from = record.status();
     let version = record.row.version;
-    if let Some(expected) = step.expected_version
-        && expected != version
-    {
-        return Err(stale(from, version));
-    }
+    review::check_version(REVIEWED, step.expected_version, from.as_str(), version)?;
     let to = transition(from, step.action).ok_or_else(|| not_allowed(from, step.action, version))?;
     let comments = (!step.field_comments.is_empty()).then(|| json!(step.field_comments).to_string());
     let expires_at = (to == ListingStatus::Published).then(|| {
@@ -165,59 +161,39 @@ pub fn email_owners(
         .map(|t| t.name_vi)
         .unwrap_or_else(|| record.row.tenant_id.clone());
     let comments: Vec<(String, String)> = field_comments.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
-    let now = state.clock.now();
-    let link = format!("{}/listings/{}", state.settings.server.public_url.trim_end_matches('/'), record.row.id);
-    for (user_id, email, name, language) in crate::registry::store::owners(conn, &record.row.org_id)? {
-        let lang = Lang::parse(&language).unwrap_or_default();
-        let (title, paragraphs) = emails::notice(&ListingNotice {
+    let notice = OwnerNotice {
+        kind: emails::kind(event),
+        entity: ENTITY,
+        id: &record.row.id,
+        tenant_id: &record.row.tenant_id,
+        province_name: &province,
+        path: format!("listings/{}", record.row.id),
+        event: format!("{}:{}:{occurrence}", emails::event_key(event), record.row.id),
+    };
+    let message = |lang| {
+        emails::notice(&ListingNotice {
             lang,
             title: &record.row.title_vi,
             province_name: &province,
             event,
             reason,
             field_comments: &comments,
-        });
-        crate::notify::publish(
-            conn,
-            state,
-            crate::notify::Notice {
-                user_id: &user_id,
-                kind: emails::kind(event),
-                event_key: format!("{}:{}:{occurrence}:{user_id}", emails::event_key(event), record.row.id),
-                lang,
-                to: &email,
-                to_name: &name,
-                province_name: Some(&province),
-                tenant_id: Some(&record.row.tenant_id),
-                title,
-                paragraphs,
-                link: Some(link.clone()),
-                entity: Some((ENTITY, &record.row.id)),
-            },
-            now,
-        )?;
-    }
-    Ok(())
+        })
+    };
+    let owners = crate::registry::store::owners(conn, &record.row.org_id)?;
+    review::tell_owners(conn, state, owners, &notice, message, state.clock.now())
 }
 
+/// What the review's conflicts call a listing.
+pub const REVIEWED: Reviewed = Reviewed { vi: "tin", en: "listing" };
+
+/// 409: the listing changed since the caller read `version`.
 pub fn stale(current: ListingStatus, version: i32) -> AppError {
-    AppError::conflict_with(
-        Text::owned(
-            format!("Tin đã thay đổi (phiên bản hiện tại {version}, trạng thái {current}). Hãy tải lại rồi thử lại."),
-            format!("The listing has changed (current version {version}, state {current}). Reload and try again."),
-        ),
-        [("current_state", json!(current.as_str())), ("current_version", json!(version))],
-    )
+    review::stale(REVIEWED, current.as_str(), version)
 }
 
 pub fn not_allowed(current: ListingStatus, action: ListingAction, version: i32) -> AppError {
-    AppError::conflict_with(
-        Text::owned(
-            format!("Không thể thực hiện \"{action}\" khi tin đang ở trạng thái \"{current}\"."),
-            format!("\"{action}\" is not possible while the listing is \"{current}\"."),
-        ),
-        [("current_state", json!(current.as_str())), ("current_version", json!(version))],
-    )
+    review::not_allowed(REVIEWED, current.as_str(), action, version)
 }
 
 /// Whether listings of this province are published without review.

@@ -46,6 +46,26 @@ impl OrgAction {
     }
 }
 
+impl crate::review::ReviewAction for OrgAction {
+    const DECISION_CODES: &'static [&'static str] = &["approve", "reject", "request_changes", "suspend", "reinstate"];
+
+    fn parse_code(raw: &str) -> Option<Self> {
+        Self::parse(raw)
+    }
+
+    fn is_decision(self) -> bool {
+        OrgAction::is_decision(self)
+    }
+
+    fn needs_reason(self) -> bool {
+        OrgAction::needs_reason(self)
+    }
+
+    fn requests_changes(self) -> bool {
+        self == OrgAction::RequestChanges
+    }
+}
+
 impl OrgStatus {
     /// Members may change the organization freely in these states.
     pub fn is_editable(self) -> bool {
@@ -82,6 +102,13 @@ pub fn transition(from: OrgStatus, action: OrgAction) -> Option<OrgStatus> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_decision_codes_are_the_decisions() {
+        use crate::review::ReviewAction;
+        let codes: Vec<&str> = OrgAction::DECISIONS.iter().map(|a| a.as_str()).collect();
+        assert_eq!(codes, <OrgAction as ReviewAction>::DECISION_CODES);
+    }
 
     /// Every (state, action) pair, written out: the allowed ones and their target.
     #[test]

@@ -181,7 +181,7 @@ pub struct Context<'a> {
 }
 
 fn text_line(field: &'static str, raw: &str, max: usize) -> Result<Option<String>, FieldError> {
-    let value = clean_line(raw).ok_or_else(|| crate::auth::rules::control_characters(field))?;
+    let value = clean_line(raw).ok_or_else(|| FieldError::control_characters(field))?;
     match value.chars().count() {
         0 => Ok(None),
         n if n > max => Err(FieldError::too_long(field, max)),
@@ -190,7 +190,7 @@ fn text_line(field: &'static str, raw: &str, max: usize) -> Result<Option<String
 }
 
 fn text_block(field: &'static str, raw: &str, max: usize) -> Result<Option<String>, FieldError> {
-    let value = clean_block(raw).ok_or_else(|| crate::auth::rules::control_characters(field))?;
+    let value = clean_block(raw).ok_or_else(|| FieldError::control_characters(field))?;
     match value.chars().count() {
         0 => Ok(None),
         n if n > max => Err(FieldError::too_long(field, max)),

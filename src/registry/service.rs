@@ -18,6 +18,7 @@ use crate::auth::Principal;
 use crate::db::DbConnection;
 use crate::error::{AppError, Text};
 use crate::i18n::Lang;
+use crate::review::{self, OwnerNotice, Reviewed};
 use crate::tenants;
 
 pub const ENTITY: &str = "organization";
@@ -155,11 +156,7 @@ pub fn apply_step(
 ) -> Result<(), AppError> {
     let from = record.status();
     let version = record.row.version;
-    if let Some(expected) = step.expected_version
-        && expected != version
-    {
-        return Err(stale(from, version));
-    }
+    review::check_version(REVIEWED, step.expected_version, from.as_str(), version)?;
     let to = transition(from, step.action).ok_or_else(|| not_allowed(from, step.action, version))?;
     let comments = (!step.field_comments.is_empty()).then(|| json!(step.field_comments).to_string());
     let moved = store::transition(
@@ -216,59 +213,39 @@ fn email_owners(
         .map(|t| t.name_vi)
         .unwrap_or_else(|| record.row.tenant_id.clone());
     let comments: Vec<(String, String)> = step.field_comments.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
-    let now = state.clock.now();
-    let link = format!("{}/orgs/{}", state.settings.server.public_url.trim_end_matches('/'), record.row.id);
-    for (user_id, email, name, language) in store::owners(conn, &record.row.id)? {
-        let lang = Lang::parse(&language).unwrap_or_default();
-        let (title, paragraphs) = emails::decision(&Decision {
+    let notice = OwnerNotice {
+        kind: crate::notify::Kind::ReviewDecision,
+        entity: ENTITY,
+        id: &record.row.id,
+        tenant_id: &record.row.tenant_id,
+        province_name: &province,
+        path: format!("orgs/{}", record.row.id),
+        event: format!("org-decision:{}:{version}", record.row.id),
+    };
+    let message = |lang| {
+        emails::decision(&Decision {
             lang,
             org_name: &record.row.legal_name,
             province_name: &province,
             action: step.action,
             reason: step.reason,
             field_comments: &comments,
-        });
-        crate::notify::publish(
-            conn,
-            state,
-            crate::notify::Notice {
-                user_id: &user_id,
-                kind: crate::notify::Kind::ReviewDecision,
-                event_key: format!("org-decision:{}:{version}:{user_id}", record.row.id),
-                lang,
-                to: &email,
-                to_name: &name,
-                province_name: Some(&province),
-                tenant_id: Some(&record.row.tenant_id),
-                title,
-                paragraphs,
-                link: Some(link.clone()),
-                entity: Some((ENTITY, &record.row.id)),
-            },
-            now,
-        )?;
-    }
-    Ok(())
+        })
+    };
+    let owners = store::owners(conn, &record.row.id)?;
+    review::tell_owners(conn, state, owners, &notice, message, state.clock.now())
 }
 
+/// What the review's conflicts call an organization.
+pub const REVIEWED: Reviewed = Reviewed { vi: "hồ sơ", en: "organization" };
+
+/// 409: the organization changed since the caller read `version`.
 pub fn stale(current: OrgStatus, version: i32) -> AppError {
-    AppError::conflict_with(
-        Text::owned(
-            format!("Hồ sơ đã thay đổi (phiên bản hiện tại {version}, trạng thái {current}). Hãy tải lại rồi thử lại."),
-            format!("The organization has changed (current version {version}, state {current}). Reload and try again."),
-        ),
-        [("current_state", json!(current.as_str())), ("current_version", json!(version))],
-    )
+    review::stale(REVIEWED, current.as_str(), version)
 }
 
 pub fn not_allowed(current: OrgStatus, action: OrgAction, version: i32) -> AppError {
-    AppError::conflict_with(
-        Text::owned(
-            format!("Không thể thực hiện \"{action}\" khi hồ sơ đang ở trạng thái \"{current}\"."),
-            format!("\"{action}\" is not possible while the organization is \"{current}\"."),
-        ),
-        [("current_state", json!(current.as_str())), ("current_version", json!(version))],
-    )
+    review::not_allowed(REVIEWED, current.as_str(), action, version)
 }
 
 /// 403 for callers who can see the organization but may not do this; 404 for the rest.

@@ -26,7 +26,7 @@ pub fn parse_code(raw: &str) -> Result<String, FieldError> {
 }
 
 pub fn parse_name(field: &'static str, raw: &str) -> Result<String, FieldError> {
-    let name = clean_line(raw).ok_or_else(|| crate::auth::rules::control_characters(field))?;
+    let name = clean_line(raw).ok_or_else(|| FieldError::control_characters(field))?;
     match name.chars().count() {
         0 => Err(FieldError::required(field)),
         1..=120 => Ok(name),

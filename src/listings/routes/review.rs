@@ -1,21 +1,19 @@
-use std::collections::BTreeMap;
-
 use actix_web::{HttpResponse, get, post, web};
 
 use crate::app::AppState;
 use crate::audit::{self, AuditRecord};
 use crate::auth::{MaybePrincipal, Principal, TenantScope};
-use crate::error::{AppError, FieldError, Text, Violations};
-use crate::http::{ApiJson, ClientIp, Page, PageParams};
+use crate::db::DbConnection;
+use crate::error::{AppError, Text};
+use crate::http::{ApiJson, ClientIp, PageParams};
 use crate::listings::lifecycle::ListingAction;
 use crate::listings::model::ListingKind;
 use crate::listings::service::{self, ENTITY, Step};
 use crate::listings::store::{self, QueueFilter};
 use crate::listings::views::{ListingQueueItem, ListingView, OrgSummary};
 use crate::registry;
-use crate::registry::routes::review::DecisionRequest;
-use crate::registry::routes::{COMMENT_MAX, REASON_MAX, query_words};
-use crate::text::clean_block;
+use crate::registry::routes::query_words;
+use crate::review::{Commentable, DecisionRequest, QueueQuery, QueueSource, parse_decision};
 
 /// Listing fields a moderator may comment on.
 pub const COMMENTABLE_FIELDS: &[&str] = &[
@@ -43,59 +41,10 @@ pub const COMMENTABLE_FIELDS: &[&str] = &[
     "confidential_details",
 ];
 
-struct Decision {
-    action: ListingAction,
-    reason: Option<String>,
-    version: i32,
-    field_comments: BTreeMap<String, String>,
-}
-
-fn parse_decision(body: DecisionRequest) -> Result<Decision, AppError> {
-    let mut v = Violations::new();
-    let action = v.require("action", body.action, |raw| {
-        ListingAction::parse(&raw)
-            .filter(|a| a.is_decision())
-            .ok_or_else(|| FieldError::one_of("action", &["approve", "reject", "request_changes"]))
-    });
-    let version = v.require("version", body.version, Ok);
-    let reason = match body.reason.map(|raw| clean_block(&raw)) {
-        Some(None) => Err(crate::auth::rules::control_characters("reason")),
-        Some(Some(text)) if text.chars().count() > REASON_MAX => Err(FieldError::too_long("reason", REASON_MAX)),
-        Some(Some(text)) if !text.is_empty() => Ok(Some(text)),
-        _ if action.is_some_and(ListingAction::needs_reason) => Err(FieldError::required("reason")),
-        _ => Ok(None),
-    };
-    let reason = v.check(reason).flatten();
-    let mut field_comments = BTreeMap::new();
-    for (field, comment) in body.field_comments.unwrap_or_default() {
-        if action != Some(ListingAction::RequestChanges) {
-            v.push(FieldError::new(
-                "field_comments",
-                "not_applicable",
-                Text::new(
-                    "Chỉ góp ý theo mục khi yêu cầu chỉnh sửa.",
-                    "Per-field comments go with request_changes only.",
-                ),
-            ));
-            break;
-        }
-        if !COMMENTABLE_FIELDS.contains(&field.as_str()) {
-            v.push(FieldError::new(
-                format!("field_comments.{}", field.chars().take(40).collect::<String>()),
-                "unknown_field",
-                Text::new("Tin không có mục này.", "Listings have no such field."),
-            ));
-            continue;
-        }
-        match clean_block(&comment) {
-            Some(text) if !text.is_empty() && text.chars().count() <= COMMENT_MAX => {
-                field_comments.insert(field, text);
-            }
-            _ => v.push(FieldError::length(format!("field_comments.{field}"), 1, COMMENT_MAX)),
-        }
-    }
-    v.finish(action.zip(version).map(|(action, version)| Decision { action, reason, version, field_comments }))
-}
+const COMMENTABLE: Commentable = Commentable {
+    accepts: |field| COMMENTABLE_FIELDS.contains(&field),
+    no_such_field: Text::new("Tin không có mục này.", "Listings have no such field."),
+};
 
 /// A moderator of the organization's province decides on a listing: approve (publish),
 /// reject, or request changes. The owners are emailed; the decision is in the history.
@@ -134,7 +83,7 @@ pub async fn decide(
                     "Only officers of the organization's own province review its listings.",
                 ));
             }
-            let decision = parse_decision(body)?;
+            let decision = parse_decision::<ListingAction>(body, &COMMENTABLE)?;
             let record = service::apply_step(
                 &app,
                 conn,
@@ -186,35 +135,42 @@ pub async fn history(
     Ok(HttpResponse::Ok().json(records))
 }
 
-/// The listing part of a province's review queue (`type=listing`).
-pub async fn queue(
-    state: web::Data<AppState>,
-    scope: TenantScope,
-    kind: Option<String>,
-    q: Option<String>,
-    page: u32,
-    per_page: u32,
-) -> Result<HttpResponse, AppError> {
-    let kind = ListingKind::parse_filter("kind", kind.as_deref())?;
-    let filter = QueueFilter { kind, words: query_words(q.as_deref()) };
-    let (rows, total) = state
-        .db
-        .run(move |conn| {
-            crate::tenants::store::find_active(conn, scope.tenant_id())?;
-            store::review_queue(conn, &scope, &filter, PageParams::offset(page, per_page), i64::from(per_page))
-        })
-        .await?;
-    let items = rows
-        .into_iter()
-        .map(|(row, org_name, _)| ListingQueueItem {
-            organization: OrgSummary { id: row.org_id.clone(), legal_name: org_name, province: row.tenant_id.clone() },
-            id: row.id,
-            kind: row.kind,
-            title_vi: row.title_vi,
-            status: row.status,
-            version: row.version,
-            submitted_at: row.submitted_at,
-        })
-        .collect::<Vec<_>>();
-    Ok(HttpResponse::Ok().json(Page { items, page, per_page, total }))
+/// Listings waiting for their province's decision (`type=listing`).
+pub struct ListingQueue;
+
+impl QueueSource for ListingQueue {
+    fn item_type(&self) -> &'static str {
+        "listing"
+    }
+
+    fn page(
+        &self,
+        conn: &mut DbConnection,
+        scope: &TenantScope,
+        query: &QueueQuery,
+    ) -> Result<(Vec<serde_json::Value>, i64), AppError> {
+        let kind = ListingKind::parse_filter("kind", query.kind.as_deref())?;
+        let filter = QueueFilter { kind, words: query_words(query.q.as_deref()) };
+        let offset = PageParams::offset(query.page, query.per_page);
+        let (rows, total) = store::review_queue(conn, scope, &filter, offset, i64::from(query.per_page))?;
+        let items = rows
+            .into_iter()
+            .map(|(row, org_name, _)| {
+                serde_json::to_value(ListingQueueItem {
+                    organization: OrgSummary {
+                        id: row.org_id.clone(),
+                        legal_name: org_name,
+                        province: row.tenant_id.clone(),
+                    },
+                    id: row.id,
+                    kind: row.kind,
+                    title_vi: row.title_vi,
+                    status: row.status,
+                    version: row.version,
+                    submitted_at: row.submitted_at,
+                })
+            })
+            .collect::<Result<_, _>>()?;
+        Ok((items, total))
+    }
 }

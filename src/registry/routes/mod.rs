@@ -5,7 +5,7 @@ pub mod review;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub use organizations::{query_words, review_fields};
-pub use review::{COMMENT_MAX, REASON_MAX};
+pub use review::OrgQueue;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(organizations::create)
@@ -16,7 +16,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(organizations::submit)
         .service(review::decide)
         .service(review::history)
-        .service(review::queue)
         .service(members::list)
         .service(members::invite)
         .service(members::accept)

@@ -1,94 +1,24 @@
-use std::collections::BTreeMap;
-
 use actix_web::{HttpResponse, get, post, web};
-use serde::Deserialize;
 
 use crate::app::AppState;
 use crate::audit::{self, AuditRecord};
-use crate::auth::{MaybePrincipal, Principal};
-use crate::error::{AppError, FieldError, Text, Violations};
-use crate::http::{ApiJson, ApiQuery, ClientIp, Page, PageParams};
+use crate::auth::{MaybePrincipal, Principal, TenantScope};
+use crate::db::DbConnection;
+use crate::error::{AppError, Text};
+use crate::http::{ApiJson, ClientIp, PageParams};
 use crate::registry::lifecycle::OrgAction;
 use crate::registry::model::OrgKind;
 use crate::registry::rules::REVIEWABLE_FIELDS;
 use crate::registry::service::{self, ENTITY, Step};
 use crate::registry::store::{self, QueueFilter};
 use crate::registry::views::{OrganizationView, QueueItem};
-use crate::tenants;
-use crate::text::clean_block;
+use crate::review::{Commentable, DecisionRequest, QueueQuery, QueueSource, parse_decision};
 
-pub const REASON_MAX: usize = 2000;
-pub const COMMENT_MAX: usize = 1000;
-
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-pub struct DecisionRequest {
-    /// approve, reject, request_changes, suspend or reinstate.
-    #[schema(required = true)]
-    pub action: Option<String>,
-    /// Required for every action but approve.
-    pub reason: Option<String>,
-    /// The version the moderator saw; if the organization changed since, 409.
-    #[schema(required = true)]
-    pub version: Option<i32>,
-    /// With request_changes: a comment per field, e.g. {"tax_code": "…"}.
-    pub field_comments: Option<BTreeMap<String, String>>,
-}
-
-pub struct Decision {
-    pub action: OrgAction,
-    pub reason: Option<String>,
-    pub version: i32,
-    pub field_comments: BTreeMap<String, String>,
-}
-
-/// Checks a decision request and names every field that is wrong.
-pub fn parse_decision(body: DecisionRequest) -> Result<Decision, AppError> {
-    let mut v = Violations::new();
-    let action = v.require("action", body.action, |raw| {
-        OrgAction::parse(&raw).filter(|a| a.is_decision()).ok_or_else(|| {
-            FieldError::one_of("action", &["approve", "reject", "request_changes", "suspend", "reinstate"])
-        })
-    });
-    let version = v.require("version", body.version, Ok);
-    let reason = match body.reason.map(|raw| clean_block(&raw)) {
-        Some(None) => Err(crate::auth::rules::control_characters("reason")),
-        Some(Some(text)) if text.chars().count() > REASON_MAX => Err(FieldError::too_long("reason", REASON_MAX)),
-        Some(Some(text)) if !text.is_empty() => Ok(Some(text)),
-        _ if action.is_some_and(OrgAction::needs_reason) => Err(FieldError::required("reason")),
-        _ => Ok(None),
-    };
-    let reason = v.check(reason).flatten();
-    let mut field_comments = BTreeMap::new();
-    for (field, comment) in body.field_comments.unwrap_or_default() {
-        if action != Some(OrgAction::RequestChanges) {
-            v.push(FieldError::new(
-                "field_comments",
-                "not_applicable",
-                Text::new(
-                    "Chỉ góp ý theo mục khi yêu cầu chỉnh sửa.",
-                    "Per-field comments go with request_changes only.",
-                ),
-            ));
-            break;
-        }
-        if !REVIEWABLE_FIELDS.contains(&field.as_str()) && field != "province" {
-            v.push(FieldError::new(
-                format!("field_comments.{}", field.chars().take(40).collect::<String>()),
-                "unknown_field",
-                Text::new("Không có mục này trong hồ sơ tổ chức.", "Organizations have no such field."),
-            ));
-            continue;
-        }
-        match clean_block(&comment) {
-            Some(text) if !text.is_empty() && text.chars().count() <= COMMENT_MAX => {
-                field_comments.insert(field, text);
-            }
-            _ => v.push(FieldError::length(format!("field_comments.{field}"), 1, COMMENT_MAX)),
-        }
-    }
-    let decision = action.zip(version).map(|(action, version)| Decision { action, reason, version, field_comments });
-    v.finish(decision)
-}
+/// What a moderator may comment on: the reviewed fields and the province.
+pub const COMMENTABLE: Commentable = Commentable {
+    accepts: |field| REVIEWABLE_FIELDS.contains(&field) || field == "province",
+    no_such_field: Text::new("Không có mục này trong hồ sơ tổ chức.", "Organizations have no such field."),
+};
 
 /// A moderator of the organization's province decides: approve, reject, request changes,
 /// suspend or reinstate. The owners are emailed; the decision is in the history.
@@ -127,7 +57,7 @@ pub async fn decide(
                     "Only officers of the organization's own province decide on it.",
                 ));
             }
-            let decision = parse_decision(body)?;
+            let decision = parse_decision::<OrgAction>(body, &COMMENTABLE)?;
             service::apply_step(
                 &app,
                 conn,
@@ -185,60 +115,25 @@ pub async fn history(
     Ok(HttpResponse::Ok().json(records))
 }
 
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct QueueParams {
-    /// `org` (default) or `listing`.
-    #[serde(rename = "type")]
-    pub item_type: Option<String>,
-    pub kind: Option<String>,
-    /// Words of the name, with or without diacritics.
-    pub q: Option<String>,
-    pub page: Option<u32>,
-    pub per_page: Option<u32>,
-}
+/// Organizations waiting for their province's decision (`type=org`, the default).
+pub struct OrgQueue;
 
-/// A province's review queue: what waits for a decision, oldest first.
-#[utoipa::path(
-    tag = "organizations",
-    security(("bearer" = [])),
-    params(("code" = String, Path, description = "Province code"), QueueParams),
-    responses(
-        (status = 200, body = Page<QueueItem>),
-        (status = 404, description = "Not a province the caller reviews", body = crate::error::ProblemBody),
-        (status = 422, body = crate::error::ProblemBody),
-    )
-)]
-#[get("/tenants/{code}/review-queue")]
-pub async fn queue(
-    state: web::Data<AppState>,
-    principal: Principal,
-    code: web::Path<String>,
-    params: ApiQuery<QueueParams>,
-) -> Result<HttpResponse, AppError> {
-    let scope = principal.review_scope(&code).ok_or(AppError::NotFound)?;
-    let params = params.0;
-    let (page, per_page) = PageParams { page: params.page, per_page: params.per_page }.resolve()?;
-    match params.item_type.as_deref().unwrap_or("org") {
-        "org" => {}
-        "listing" => {
-            return crate::listings::routes::review::queue(state, scope, params.kind, params.q, page, per_page).await;
-        }
-        _ => return Err(AppError::Validation(vec![FieldError::one_of("type", &["org", "listing"])])),
+impl QueueSource for OrgQueue {
+    fn item_type(&self) -> &'static str {
+        "org"
     }
-    let kind = OrgKind::parse_filter("kind", params.kind.as_deref())?;
-    let filter = QueueFilter { kind, words: super::organizations::query_words(params.q.as_deref()) };
-    let (rows, total) = state
-        .db
-        .run(move |conn| {
-            tenants::store::find_active(conn, scope.tenant_id())?;
-            store::review_queue(conn, &scope, &filter, PageParams::offset(page, per_page), i64::from(per_page))
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(Page {
-        items: rows.into_iter().map(QueueItem::from).collect::<Vec<_>>(),
-        page,
-        per_page,
-        total,
-    }))
+
+    fn page(
+        &self,
+        conn: &mut DbConnection,
+        scope: &TenantScope,
+        query: &QueueQuery,
+    ) -> Result<(Vec<serde_json::Value>, i64), AppError> {
+        let kind = OrgKind::parse_filter("kind", query.kind.as_deref())?;
+        let filter = QueueFilter { kind, words: super::organizations::query_words(query.q.as_deref()) };
+        let offset = PageParams::offset(query.page, query.per_page);
+        let (rows, total) = store::review_queue(conn, scope, &filter, offset, i64::from(query.per_page))?;
+        let items = rows.into_iter().map(|row| serde_json::to_value(QueueItem::from(row))).collect::<Result<_, _>>()?;
+        Ok((items, total))
+    }
 }
