@@ -30,5 +30,6 @@ pub mod search;
 pub mod secrets;
 pub mod startup;
 pub mod taxonomy;
+pub mod templates;
 pub mod tenants;
 pub mod text;

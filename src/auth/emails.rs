@@ -1,6 +1,8 @@
 //! Account emails, in the account holder's language, plain text and HTML.
 
-use crate::email::{LINK_TOKEN, OutgoingEmail, escape_html, html_document};
+use askama::Template;
+
+use crate::email::{Frame, LINK_TOKEN, OutgoingEmail};
 use crate::i18n::Lang;
 
 pub struct AccountEmail<'a> {
@@ -72,6 +74,31 @@ pub fn password_reset(email: &AccountEmail<'_>) -> OutgoingEmail {
     render(email, "password-reset", subject, &greeting, intro, action, code_label, &expiry, footer, &link)
 }
 
+/// The words of an account email, in its holder's language.
+struct AccountMessage<'a> {
+    greeting: &'a str,
+    intro: &'a str,
+    link: &'a str,
+    action: &'a str,
+    code_label: &'a str,
+    token: &'a str,
+    expiry: &'a str,
+    footer: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "auth/account_email.html")]
+struct AccountHtml<'a> {
+    frame: Frame<'a>,
+    m: &'a AccountMessage<'a>,
+}
+
+#[derive(Template)]
+#[template(path = "auth/account_email.txt")]
+struct AccountText<'a> {
+    m: &'a AccountMessage<'a>,
+}
+
 #[allow(clippy::too_many_arguments)]
 fn render(
     email: &AccountEmail<'_>,
@@ -85,26 +112,16 @@ fn render(
     footer: &str,
     link: &str,
 ) -> OutgoingEmail {
-    let text = format!("{greeting}\n\n{intro}\n\n{link}\n\n{code_label}: {LINK_TOKEN}\n\n{expiry}\n\n--\n{footer}\n");
-    let body = format!(
-        "<p>{greeting}</p>\n<p>{intro}</p>\n\
-<p><a href=\"{link}\" style=\"background: #0b5394; color: #fff; padding: 10px 16px; border-radius: 4px; text-decoration: none;\">{action}</a></p>\n\
-<p>{code_label}: <code>{token}</code></p>\n<p>{expiry}</p>",
-        greeting = escape_html(greeting),
-        intro = escape_html(intro),
-        link = escape_html(link),
-        action = escape_html(action),
-        code_label = escape_html(code_label),
-        token = LINK_TOKEN,
-        expiry = escape_html(expiry),
-    );
+    let m = AccountMessage { greeting, intro, link, action, code_label, token: LINK_TOKEN, expiry, footer };
+    let frame = Frame { lang: email.lang.code(), title: subject, footer };
+    let (html, text) = crate::email::render(&AccountHtml { frame, m: &m }, &AccountText { m: &m });
     OutgoingEmail {
         key: format!("{kind}:{}", email.token_id),
         to: email.to.to_owned(),
         to_name: Some(email.full_name.to_owned()),
         sender_name: None,
         subject: subject.to_owned(),
-        html: html_document(email.lang.code(), subject, &body, footer),
+        html,
         text,
         unsubscribe_url: None,
         link_token_id: Some(email.token_id.to_owned()),

@@ -2,13 +2,11 @@
 //! the transaction of the change it reports; the `send_email` job hands it to the
 //! configured transport once, keyed by its idempotency key.
 
-mod layout;
 mod transport;
 
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
-pub use layout::{escape_html, html_document};
 pub use transport::{Mailer, SendError};
 
 use crate::clock::Clock;
@@ -63,6 +61,27 @@ impl OutgoingEmail {
             None => self,
         }
     }
+}
+
+/// What the layout of every HTML message shows: its language, its title (also the
+/// subject) and the line at its foot. Each message's template has it as `frame`.
+pub struct Frame<'a> {
+    pub lang: &'a str,
+    pub title: &'a str,
+    pub footer: &'a str,
+}
+
+/// Renders a message's HTML and text bodies. The templates are checked when the crate
+/// is compiled and write only to strings, so rendering cannot fail in practice; if it
+/// did, the message would go out with the part that failed left empty, and it is logged.
+pub fn render(html: &impl askama::Template, text: &impl askama::Template) -> (String, String) {
+    let rendered = |template: &dyn askama::DynTemplate| {
+        template.dyn_render().unwrap_or_else(|error| {
+            tracing::error!(%error, "an email template failed to render");
+            String::new()
+        })
+    };
+    (rendered(html), rendered(text))
 }
 
 /// Enqueues the message in the caller's transaction. Messages to one recipient are sent

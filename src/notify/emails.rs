@@ -5,44 +5,59 @@ use chrono::NaiveDateTime;
 
 use super::Notice;
 use super::store::Notification;
-use crate::email::{OutgoingEmail, escape_html, html_document};
+use askama::Template;
+
+use crate::email::{Frame, OutgoingEmail};
 use crate::i18n::Lang;
 use crate::registry::emails::province_sender;
-
-fn footer(lang: Lang) -> &'static str {
-    lang.pick("TechBridge — kết nối cung cầu công nghệ", "TechBridge — connecting technology supply and demand")
-}
+use crate::templates::{filters, tagline};
 
 fn unsubscribe_line(lang: Lang) -> &'static str {
     lang.pick("Không muốn nhận loại email này nữa? Hủy đăng ký:", "No more emails like this? Unsubscribe:")
 }
 
+struct NoticeMessage<'a> {
+    greeting: &'a str,
+    paragraphs: &'a [String],
+    link: Option<&'a str>,
+    footer: &'a str,
+    unsubscribe_line: &'a str,
+    unsubscribe_url: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "notify/notice_email.html")]
+struct NoticeHtml<'a> {
+    frame: Frame<'a>,
+    m: &'a NoticeMessage<'a>,
+}
+
+#[derive(Template)]
+#[template(path = "notify/notice_email.txt")]
+struct NoticeText<'a> {
+    m: &'a NoticeMessage<'a>,
+}
+
 pub fn single(notice: &Notice<'_>, unsubscribe_url: &str) -> OutgoingEmail {
     let lang = notice.lang;
     let greeting = super::greeting(lang, notice.to_name);
-    let mut text = format!("{greeting}\n\n");
-    let mut html = format!("<p>{}</p>\n", escape_html(&greeting));
-    for paragraph in &notice.paragraphs {
-        text.push_str(paragraph);
-        text.push_str("\n\n");
-        html.push_str(&format!("<p>{}</p>\n", escape_html(paragraph).replace('\n', "<br>")));
-    }
-    if let Some(link) = &notice.link {
-        text.push_str(&format!("{link}\n\n"));
-        html.push_str(&format!("<p><a href=\"{0}\">{0}</a></p>\n", escape_html(link)));
-    }
-    text.push_str(&format!("--\n{}\n{} {unsubscribe_url}\n", footer(lang), unsubscribe_line(lang)));
-    html.push_str(&format!(
-        "<p style=\"font-size: 12px; color: #627d98;\">{} <a href=\"{1}\">{1}</a></p>",
-        escape_html(unsubscribe_line(lang)),
-        escape_html(unsubscribe_url)
-    ));
+    let footer = tagline(lang);
+    let m = NoticeMessage {
+        greeting: &greeting,
+        paragraphs: &notice.paragraphs,
+        link: notice.link.as_deref(),
+        footer,
+        unsubscribe_line: unsubscribe_line(lang),
+        unsubscribe_url,
+    };
+    let frame = Frame { lang: lang.code(), title: &notice.title, footer };
+    let (html, text) = crate::email::render(&NoticeHtml { frame, m: &m }, &NoticeText { m: &m });
     OutgoingEmail {
         key: notice.event_key.clone(),
         to: notice.to.to_owned(),
         to_name: Some(notice.to_name.to_owned()),
         sender_name: notice.province_name.map(province_sender),
-        html: html_document(lang.code(), &notice.title, &html, footer(lang)),
+        html,
         subject: notice.title.clone(),
         text,
         unsubscribe_url: Some(unsubscribe_url.to_owned()),
@@ -70,6 +85,34 @@ fn when(lang: Lang, at: NaiveDateTime) -> String {
     }
 }
 
+struct DigestItem<'a> {
+    at: String,
+    title: &'a str,
+    link: Option<&'a str>,
+}
+
+struct DigestMessage<'a> {
+    greeting: &'a str,
+    intro: &'a str,
+    items: Vec<DigestItem<'a>>,
+    footer: &'a str,
+    unsubscribe_line: &'a str,
+    unsubscribe_url: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "notify/digest_email.html")]
+struct DigestHtml<'a> {
+    frame: Frame<'a>,
+    m: &'a DigestMessage<'a>,
+}
+
+#[derive(Template)]
+#[template(path = "notify/digest_email.txt")]
+struct DigestText<'a> {
+    m: &'a DigestMessage<'a>,
+}
+
 pub fn digest(email: &DigestEmail<'_>) -> OutgoingEmail {
     let lang = email.lang;
     let count = email.items.len();
@@ -78,35 +121,28 @@ pub fn digest(email: &DigestEmail<'_>) -> OutgoingEmail {
         Lang::En => format!("TechBridge: {count} new notifications today"),
     };
     let greeting = super::greeting(lang, email.to_name);
-    let intro = lang.pick("Những gì đã diễn ra kể từ bản tin trước:", "What happened since the last digest:");
-    let mut text = format!("{greeting}\n\n{intro}\n\n");
-    let mut html = format!("<p>{}</p>\n<p>{}</p>\n<ul>\n", escape_html(&greeting), escape_html(intro));
-    for item in email.items {
-        let at = when(lang, item.created_at);
-        text.push_str(&format!("- [{at}] {}\n", item.title));
-        if let Some(link) = &item.link {
-            text.push_str(&format!("  {link}\n"));
-        }
-        let title = escape_html(&item.title);
-        match &item.link {
-            Some(link) => html.push_str(&format!("<li>[{at}] <a href=\"{}\">{title}</a></li>\n", escape_html(link))),
-            None => html.push_str(&format!("<li>[{at}] {title}</li>\n")),
-        }
-    }
-    html.push_str("</ul>\n");
-    let stop = lang.pick("Không muốn nhận bản tin hằng ngày? Hủy đăng ký:", "No more daily digests? Unsubscribe:");
-    text.push_str(&format!("\n--\n{}\n{stop} {}\n", footer(lang), email.unsubscribe_url));
-    html.push_str(&format!(
-        "<p style=\"font-size: 12px; color: #627d98;\">{} <a href=\"{1}\">{1}</a></p>",
-        escape_html(stop),
-        escape_html(email.unsubscribe_url)
-    ));
+    let footer = tagline(lang);
+    let m = DigestMessage {
+        greeting: &greeting,
+        intro: lang.pick("Những gì đã diễn ra kể từ bản tin trước:", "What happened since the last digest:"),
+        items: email
+            .items
+            .iter()
+            .map(|item| DigestItem { at: when(lang, item.created_at), title: &item.title, link: item.link.as_deref() })
+            .collect(),
+        footer,
+        unsubscribe_line: lang
+            .pick("Không muốn nhận bản tin hằng ngày? Hủy đăng ký:", "No more daily digests? Unsubscribe:"),
+        unsubscribe_url: email.unsubscribe_url,
+    };
+    let frame = Frame { lang: lang.code(), title: &subject, footer };
+    let (html, text) = crate::email::render(&DigestHtml { frame, m: &m }, &DigestText { m: &m });
     OutgoingEmail {
         key: format!("digest:{}:{}", email.user_id, email.date),
         to: email.to.to_owned(),
         to_name: Some(email.to_name.to_owned()),
         sender_name: None,
-        html: html_document(lang.code(), &subject, &html, footer(lang)),
+        html,
         subject,
         text,
         unsubscribe_url: Some(email.unsubscribe_url.to_owned()),

@@ -8,7 +8,6 @@ use super::store::{self, Notification};
 use super::unsubscribe::{DIGEST_SCOPE, TokenError};
 use crate::app::AppState;
 use crate::auth::Principal;
-use crate::email::escape_html;
 use crate::error::{AppError, FieldError, Text, Violations};
 use crate::http::{ApiJson, ApiQuery, PageParams};
 use crate::i18n::Lang;
@@ -291,22 +290,24 @@ fn resolve(state: &AppState, token: &str) -> Result<(String, Vec<Kind>, bool), A
     Ok((user_id, vec![kind], false))
 }
 
-fn page(lang: Lang, title: &str, body: &str, form_action: Option<&str>) -> HttpResponse {
-    let form = form_action
-        .map(|action| {
-            format!(
-                "<form method=\"post\" action=\"{}\"><button type=\"submit\">{}</button></form>",
-                escape_html(action),
-                lang.pick("Hủy đăng ký", "Unsubscribe")
-            )
-        })
-        .unwrap_or_default();
-    HttpResponse::Ok().content_type("text/html; charset=utf-8").body(crate::email::html_document(
-        lang.code(),
-        title,
-        &format!("<p>{}</p>{form}", escape_html(body)),
-        "TechBridge",
-    ))
+#[derive(askama::Template)]
+#[template(path = "notify/unsubscribe_page.html")]
+struct UnsubscribePage<'a> {
+    frame: crate::email::Frame<'a>,
+    body: &'a str,
+    form_action: Option<&'a str>,
+    button: &'a str,
+}
+
+fn page(lang: Lang, title: &str, body: &str, form_action: Option<&str>) -> Result<HttpResponse, AppError> {
+    let page = UnsubscribePage {
+        frame: crate::email::Frame { lang: lang.code(), title, footer: "TechBridge" },
+        body,
+        form_action,
+        button: lang.pick("Hủy đăng ký", "Unsubscribe"),
+    };
+    let html = askama::Template::render(&page).map_err(AppError::internal)?;
+    Ok(HttpResponse::Ok().content_type("text/html; charset=utf-8").body(html))
 }
 
 /// The page an unsubscribe link opens: it changes nothing until its button is pressed, so
@@ -324,12 +325,12 @@ pub async fn unsubscribe_page(
 ) -> Result<HttpResponse, AppError> {
     let (user_id, _, _) = resolve(&state, &token)?;
     state.db.run(move |conn| store::recipient(conn, &user_id)).await?.ok_or(AppError::NotFound)?;
-    Ok(page(
+    page(
         lang.0,
         lang.0.pick("Hủy đăng ký email", "Unsubscribe"),
         lang.0.pick("Bấm nút dưới đây để ngừng nhận loại email này.", "Press the button to stop emails of this kind."),
         Some(&format!("/unsubscribe/{token}")),
-    ))
+    )
 }
 
 /// One-click unsubscribe (RFC 8058): no sign-in, only for the user and kind the link was
@@ -364,7 +365,7 @@ pub async fn unsubscribe(
             Ok(())
         })
         .await?;
-    Ok(page(
+    page(
         lang.0,
         lang.0.pick("Đã hủy đăng ký", "Unsubscribed"),
         lang.0.pick(
@@ -372,5 +373,5 @@ pub async fn unsubscribe(
             "You will no longer receive these emails. You can turn them back on in your notification settings.",
         ),
         None,
-    ))
+    )
 }

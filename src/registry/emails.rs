@@ -2,7 +2,9 @@
 
 use super::lifecycle::OrgAction;
 use super::model::MemberRole;
-use crate::email::{LINK_TOKEN, OutgoingEmail, escape_html, html_document};
+use askama::Template;
+
+use crate::email::{Frame, LINK_TOKEN, OutgoingEmail};
 use crate::i18n::Lang;
 
 /// The sender name the province's emails carry.
@@ -75,6 +77,26 @@ pub struct InvitationEmail<'a> {
     pub valid_days: i64,
 }
 
+struct InvitationMessage<'a> {
+    sentence: &'a str,
+    how: &'a str,
+    link: &'a str,
+    footer: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "registry/invitation_email.html")]
+struct InvitationHtml<'a> {
+    frame: Frame<'a>,
+    m: &'a InvitationMessage<'a>,
+}
+
+#[derive(Template)]
+#[template(path = "registry/invitation_email.txt")]
+struct InvitationText<'a> {
+    m: &'a InvitationMessage<'a>,
+}
+
 pub fn invitation(email: &InvitationEmail<'_>) -> OutgoingEmail {
     let lang = email.lang;
     let role = match (email.role, lang) {
@@ -102,21 +124,16 @@ pub fn invitation(email: &InvitationEmail<'_>) -> OutgoingEmail {
         "Sign in (or register with this very email address), then open the link:",
     );
     let link = format!("{}/invitations/accept?token={LINK_TOKEN}", email.public_url.trim_end_matches('/'));
-    let footer =
-        lang.pick("TechBridge — kết nối cung cầu công nghệ", "TechBridge — connecting technology supply and demand");
-    let text = format!("{sentence}\n\n{how}\n{link}\n\n--\n{footer}\n");
-    let html = format!(
-        "<p>{}</p>\n<p>{}</p>\n<p><a href=\"{link}\">{link}</a></p>",
-        escape_html(&sentence),
-        escape_html(how),
-        link = escape_html(&link)
-    );
+    let footer = crate::templates::tagline(lang);
+    let m = InvitationMessage { sentence: &sentence, how, link: &link, footer };
+    let frame = Frame { lang: lang.code(), title: &subject, footer };
+    let (html, text) = crate::email::render(&InvitationHtml { frame, m: &m }, &InvitationText { m: &m });
     OutgoingEmail {
         key: format!("org-invitation:{}", email.invitation_id),
         to: email.to.to_owned(),
         to_name: None,
         sender_name: None,
-        html: html_document(lang.code(), &subject, &html, footer),
+        html,
         subject,
         text,
         unsubscribe_url: None,

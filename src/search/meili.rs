@@ -14,7 +14,7 @@ use super::{
     Facet, FacetCount, Highlights, Hit, ListingDoc, Rebuild, SearchEngine, SearchError, SearchQuery, SearchResults,
     Sort, Strategy,
 };
-use crate::email::escape_html;
+use crate::templates::escape_html;
 use crate::text::fold;
 
 const HIGHLIGHT_START: &str = "\u{E000}";
