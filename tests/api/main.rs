@@ -14,6 +14,7 @@ mod crash;
 mod database_tls;
 mod email_delivery;
 mod instances;
+mod layering;
 mod listings;
 mod matching;
 mod operations;
