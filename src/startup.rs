@@ -252,6 +252,11 @@ fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     );
 }
 
+/// The pages, beside the API: what every page shares, then each feature's.
+fn pages(cfg: &mut web::ServiceConfig) {
+    cfg.configure(crate::web::configure).configure(auth::pages::configure).configure(listings::pages::configure);
+}
+
 /// The documentation reads the document from this server only: no badge from the public
 /// validator, which the content security policy would block anyway.
 fn docs_config() -> utoipa_swagger_ui::Config<'static> {
@@ -284,10 +289,13 @@ fn http_server(state: SharedState, listener: TcpListener) -> Result<Server, Star
                     .finish()
             }))
             .service(SwaggerUi::new("/docs/{_:.*}").config(docs_config()))
+            .configure(pages)
             .default_service(web::to(|| async { Err::<actix_web::HttpResponse, AppError>(AppError::NotFound) }))
             .wrap(Governor::new(&rate_limits))
+            .wrap(from_fn(crate::web::html_errors))
             .wrap(from_fn(problem_responses))
             .wrap(state.metrics.middleware())
+            .wrap(actix_web::middleware::Compress::default())
             .wrap(TracingLogger::<ops::telemetry::RequestSpan>::new())
             .wrap(from_fn(crate::http::security_headers))
     })

@@ -28,6 +28,7 @@ diesel::table! {
         is_platform_admin -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        deleted_at -> Nullable<Timestamp>,
     }
 }
 
@@ -376,6 +377,7 @@ diesel::table! {
 }
 
 diesel::joinable!(notifications -> users (user_id));
+diesel::joinable!(consents -> users (user_id));
 diesel::joinable!(saved_search_hits -> saved_searches (saved_search_id));
 diesel::joinable!(listings -> organizations (org_id));
 diesel::joinable!(listing_fields -> listings (listing_id));
@@ -391,6 +393,27 @@ diesel::joinable!(organization_invitations -> organizations (org_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(tenant_roles -> users (user_id));
 diesel::joinable!(tenant_roles -> tenants (tenant_id));
+
+diesel::table! {
+    consents (id) {
+        id -> Text,
+        user_id -> Text,
+        purpose -> Text,
+        notice_version -> Text,
+        granted_at -> Timestamp,
+        withdrawn_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    private_reads (id) {
+        id -> Text,
+        reader_id -> Text,
+        org_id -> Text,
+        what -> Text,
+        read_at -> Timestamp,
+    }
+}
 
 diesel::table! {
     schedule_leases (name) {
@@ -441,6 +464,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     saved_search_hits,
     tenant_targets,
     weekly_summaries,
+    consents,
+    private_reads,
 );
 
 // The figures count listings by code and kind.

@@ -18,6 +18,10 @@ pub async fn problem_responses(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, Error> {
+    if crate::http::is_page_path(req.path()) {
+        // Pages answer their errors as pages (the web layer's own middleware).
+        return next.call(req).await.map(ServiceResponse::map_into_boxed_body);
+    }
     let lang = Lang::from_accept_language(req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()));
     let request_id = req.extensions().get::<RequestId>().map(|id| id.to_string());
 

@@ -17,7 +17,7 @@ use crate::i18n::Lang;
 
 pub const PROBLEM_CONTENT_TYPE: &str = "application/problem+json";
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum AppError {
     #[error("invalid input in {} field(s)", .0.len())]
     Validation(Vec<FieldError>),
@@ -83,7 +83,17 @@ impl AppError {
         }
     }
 
-    fn detail(&self, lang: Lang) -> String {
+    pub fn status(&self) -> StatusCode {
+        self.kind().status()
+    }
+
+    /// A short title for the kind of error, in the reader's language.
+    pub fn title(&self, lang: Lang) -> &'static str {
+        self.kind().title(lang)
+    }
+
+    /// What went wrong, in the reader's language.
+    pub fn detail(&self, lang: Lang) -> String {
         let text = |vi: &str, en: &str| lang.pick(vi, en).to_owned();
         match self {
             AppError::Validation(errors) => match lang {

@@ -26,6 +26,19 @@ use crate::i18n::Lang;
 /// Largest accepted request body.
 pub const BODY_LIMIT_BYTES: usize = 256 * 1024;
 
+/// Whether a path is a page (answered in HTML, its errors as HTML pages) rather than the
+/// API or an operations endpoint (problem documents). The one-click unsubscribe address is
+/// documented with the API: mail clients post to it, and its refusals are problems.
+pub fn is_page_path(path: &str) -> bool {
+    !(path.starts_with("/api/")
+        || path.starts_with("/unsubscribe/")
+        || path == "/api"
+        || path.starts_with("/health/")
+        || path == "/metrics"
+        || path == "/docs"
+        || path.starts_with("/docs/"))
+}
+
 /// The language the reader asked for with `Accept-Language`.
 #[derive(Debug, Clone, Copy)]
 pub struct RequestLang(pub Lang);
@@ -57,5 +70,20 @@ impl FromRequest for ClientIp {
         let trusted_proxies = req.app_data::<actix_web::web::Data<TrustedProxies>>().map_or(0, |proxies| proxies.0);
         let ip = client_ip(req.peer_addr().map(|addr| addr.ip()), req.headers(), trusted_proxies);
         ready(Ok(ClientIp(ip.map(|ip| ip.to_string()))))
+    }
+}
+
+#[cfg(test)]
+mod page_path_tests {
+    use super::is_page_path;
+
+    #[test]
+    fn pages_and_the_api_are_told_apart() {
+        for page in ["/", "/listings", "/listings/abc", "/sign-in", "/apis"] {
+            assert!(is_page_path(page), "{page}");
+        }
+        for api in ["/api/v1/listings", "/health/ready", "/metrics", "/docs", "/docs/index.html", "/unsubscribe/x"] {
+            assert!(!is_page_path(api), "{api}");
+        }
     }
 }

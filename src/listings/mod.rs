@@ -7,6 +7,7 @@ pub mod emails;
 pub mod expiry;
 pub mod lifecycle;
 pub mod model;
+pub mod pages;
 pub mod routes;
 pub mod rules;
 pub mod service;

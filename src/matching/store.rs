@@ -284,3 +284,37 @@ pub fn decline_reasons(conn: &mut DbConnection, listing_id: &str) -> Result<Vec<
     }
     Ok(totals.into_iter().collect())
 }
+
+/// A connected match (connected, or on to a deal) of this listing in which `user_id`
+/// speaks for the other side: that person may read the listing's confidential details.
+pub fn connected_partner_of(
+    conn: &mut DbConnection,
+    listing_id: &str,
+    user_id: &str,
+) -> Result<Option<String>, AppError> {
+    use crate::db::schema::organization_members;
+    let my_orgs = organization_members::table
+        .filter(organization_members::user_id.eq(user_id))
+        .select(organization_members::org_id);
+    let connected = [MatchState::Connected.as_str(), MatchState::Deal.as_str()];
+    let as_need = matches::table
+        .filter(matches::offer_id.eq(listing_id))
+        .filter(matches::need_org_id.eq_any(my_orgs))
+        .filter(matches::state.eq_any(connected))
+        .select(matches::id)
+        .first::<String>(conn)
+        .optional()?;
+    if as_need.is_some() {
+        return Ok(as_need);
+    }
+    let my_orgs = organization_members::table
+        .filter(organization_members::user_id.eq(user_id))
+        .select(organization_members::org_id);
+    Ok(matches::table
+        .filter(matches::need_id.eq(listing_id))
+        .filter(matches::offer_org_id.eq_any(my_orgs))
+        .filter(matches::state.eq_any(connected))
+        .select(matches::id)
+        .first::<String>(conn)
+        .optional()?)
+}

@@ -7,13 +7,19 @@ use actix_web::dev::ServiceRequest;
 use crate::config::RateLimitSettings;
 
 /// The endpoints an attacker would hammer: guessing passwords, creating accounts,
-/// flooding mailboxes with reset emails.
-pub const RATE_LIMITED_PATHS: [&str; 5] = [
+/// flooding mailboxes with reset emails — in the API, and the pages' forms that do the
+/// same (their posts only: showing the form costs nothing).
+pub const RATE_LIMITED_PATHS: [&str; 10] = [
     "/api/v1/auth/login",
     "/api/v1/auth/register",
     "/api/v1/auth/password-reset",
     "/api/v1/auth/password-reset/confirm",
     "/api/v1/auth/resend-verification",
+    "/sign-in",
+    "/sign-up",
+    "/forgot-password",
+    "/reset-password",
+    "/resend-verification",
 ];
 
 /// Rate-limit key: the client address per limited endpoint; everything else shares one
@@ -37,6 +43,9 @@ impl KeyExtractor for AuthEndpointKey {
         let Some(path) = RATE_LIMITED_PATHS.iter().find(|p| req.path().trim_end_matches('/') == **p) else {
             return Ok(LimitKey::Exempt);
         };
+        if !path.starts_with("/api/") && req.method() != actix_web::http::Method::POST {
+            return Ok(LimitKey::Exempt);
+        }
         let ip = crate::http::client_ip(req.peer_addr().map(|a| a.ip()), req.headers(), self.trusted_proxies)
             .ok_or_else(|| SimpleKeyExtractionError::new("client address unknown"))?;
         Ok(LimitKey::Limited(ip, path))

@@ -65,7 +65,7 @@ async fn bad_requests_answer_problem_documents_in_both_languages() {
 
         // Missing fields: every one named.
         let reply = app.request(Method::POST, register, None, Some(&json!({})), Some(lang)).await;
-        assert_eq!(reply.invalid_fields(), vec!["email", "password", "full_name"]);
+        assert_eq!(reply.invalid_fields(), vec!["email", "password", "full_name", "accept_privacy_notice"]);
         assert_eq!(reply.body["title"], title_for(lang, 422));
         let message = reply.body["errors"][0]["message"].as_str().unwrap();
         assert_eq!(message, if lang == "vi" { "Trường này là bắt buộc." } else { "This field is required." });
@@ -76,7 +76,7 @@ async fn bad_requests_answer_problem_documents_in_both_languages() {
                 Method::POST,
                 register,
                 None,
-                Some(&json!({ "email": "an@", "password": "ngắn", "full_name": "An" })),
+                Some(&json!({ "email": "an@", "password": "ngắn", "full_name": "An", "accept_privacy_notice": true })),
                 Some(lang),
             )
             .await;
@@ -86,7 +86,13 @@ async fn bad_requests_answer_problem_documents_in_both_languages() {
 
         // A value of the wrong type names its field.
         let reply = app
-            .request(Method::POST, register, None, Some(&json!({ "email": 42, "password": PASSWORD })), Some(lang))
+            .request(
+                Method::POST,
+                register,
+                None,
+                Some(&json!({ "email": 42, "password": PASSWORD, "accept_privacy_notice": true })),
+                Some(lang),
+            )
             .await;
         assert_eq!(reply.invalid_fields(), vec!["email"]);
 
@@ -111,8 +117,10 @@ async fn bad_requests_answer_problem_documents_in_both_languages() {
         assert_eq!(reply.problem(404)["title"], title_for(lang, 404));
         let reply = app.request(Method::GET, "/api/v1/tenants/00", None, None, Some(lang)).await;
         assert_eq!(reply.problem(404)["title"], title_for(lang, 404));
+        // Outside the API an unknown address is a page, not a problem document.
         let reply = app.request(Method::GET, "/nowhere", None, None, Some(lang)).await;
-        reply.problem(404);
+        assert_eq!(reply.status, 404);
+        assert!(reply.content_type.starts_with("text/html"), "{}", reply.content_type);
 
         // A known path with the wrong method.
         let reply = app.request(Method::DELETE, "/api/v1/auth/login", None, None, Some(lang)).await;
@@ -154,7 +162,7 @@ async fn hostile_text_is_data_not_a_crash() {
     let reply = app
         .post(
             "/api/v1/auth/register",
-            &json!({ "email": "xss@example.vn", "password": PASSWORD, "full_name": "<img src=x onerror=alert(1)>" }),
+            &json!({ "email": "xss@example.vn", "password": PASSWORD, "full_name": "<img src=x onerror=alert(1)>", "accept_privacy_notice": true }),
         )
         .await;
     assert_eq!(reply.ok()["full_name"], "<img src=x onerror=alert(1)>");
@@ -191,7 +199,7 @@ async fn sign_in_registration_and_reset_are_rate_limited_per_address() {
         last = Some(
             app.post(
                 "/api/v1/auth/register",
-                &json!({ "email": format!("r{n}@example.vn"), "password": PASSWORD, "full_name": "R" }),
+                &json!({ "email": format!("r{n}@example.vn"), "password": PASSWORD, "full_name": "R", "accept_privacy_notice": true }),
             )
             .await,
         );

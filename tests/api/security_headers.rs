@@ -29,9 +29,12 @@ async fn json_problems_metrics_and_docs_carry_the_security_headers() {
     let missing_tenant = app.get("/api/v1/tenants/00").await;
     missing_tenant.problem(404);
     assert_secured(&missing_tenant.headers, "a handler's problem 404", strict);
-    let unrouted = app.get("/no/such/page").await;
+    let unrouted = app.get("/api/v1/no/such/thing").await;
     unrouted.problem(404);
     assert_secured(&unrouted.headers, "the router's 404", strict);
+    let unrouted_page = app.get("/no/such/page").await;
+    assert_eq!(unrouted_page.status, 404);
+    assert_secured(&unrouted_page.headers, "the 404 page", strict);
     let anonymous = app.get("/api/v1/me").await;
     anonymous.problem(401);
     assert_secured(&anonymous.headers, "a 401", strict);

@@ -15,7 +15,7 @@ use crate::taxonomy::Scheme;
 /// Results beyond this depth are not served; narrow the search instead.
 pub const MAX_RESULT_WINDOW: u32 = 10_000;
 
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct MarketplaceParams {
     /// Words to find, with or without diacritics; one typo is tolerated in words of 4+ letters.
@@ -187,9 +187,13 @@ pub fn search_query(state: &AppState, params: MarketplaceParams) -> Result<Searc
 )]
 #[get("/listings")]
 pub async fn search(state: web::Data<AppState>, params: ApiQuery<MarketplaceParams>) -> Result<HttpResponse, AppError> {
-    let params = params.0;
+    Ok(HttpResponse::Ok().json(marketplace(&state, params.0).await?))
+}
+
+/// One page of the marketplace, as the API and the marketplace page show it.
+pub async fn marketplace(state: &AppState, params: MarketplaceParams) -> Result<MarketplacePage, AppError> {
     let (page, per_page) = (params.page.unwrap_or(1), params.per_page.unwrap_or(20));
-    let query = search_query(&state, params)?;
+    let query = search_query(state, params)?;
     let results = state.search.engine.search(query).await?;
     let ids: Vec<String> = results.hits.iter().map(|h| h.id.clone()).collect();
     let records = state.db.run(move |conn| store::find_many(conn, &ids)).await?;
@@ -208,11 +212,11 @@ pub async fn search(state: web::Data<AppState>, params: ApiQuery<MarketplacePara
             })
         })
         .collect();
-    Ok(HttpResponse::Ok().json(MarketplacePage {
+    Ok(MarketplacePage {
         items,
         page,
         per_page,
         total: i64::try_from(results.total).unwrap_or(i64::MAX),
         facets: results.facets,
-    }))
+    })
 }

@@ -4,7 +4,7 @@ pub mod review;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
-pub use marketplace::{MAX_RESULT_WINDOW, MarketplacePage, MarketplaceParams, search_query};
+pub use marketplace::{MAX_RESULT_WINDOW, MarketplacePage, MarketplaceParams, marketplace, search_query};
 pub use review::ListingQueue;
 
 pub fn configure(cfg: &mut ServiceConfig) {

@@ -1,0 +1,3 @@
+ALTER TABLE users DROP COLUMN deleted_at;
+DROP TABLE private_reads;
+DROP TABLE consents;
