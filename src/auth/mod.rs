@@ -2,10 +2,12 @@
 
 pub mod emails;
 pub mod jwt;
+pub mod pages;
 pub mod password;
 pub mod principal;
 pub mod routes;
 pub mod rules;
+pub mod service;
 pub mod session;
 pub mod store;
 pub mod tokens;

@@ -156,20 +156,31 @@ fn app_state(req: &HttpRequest) -> Result<web::Data<AppState>, AppError> {
 
 async fn load_principal(state: web::Data<AppState>, claims: Claims) -> Result<Principal, AppError> {
     let Claims { sub, sid, .. } = claims;
-    state
-        .db
-        .run(move |conn| {
-            let user = store::find_user(conn, &sub)?.ok_or_else(session_ended)?;
-            if !store::session_is_active(conn, &sub, &sid)? {
-                return Err(session_ended());
-            }
-            let roles = store::roles_of(conn, &sub)?
-                .into_iter()
-                .filter_map(|grant| TenantRole::parse(&grant.role).map(|role| (grant.tenant_id, role)))
-                .collect();
-            Ok(Principal { user_id: user.id, session_id: sid, is_platform_admin: user.is_platform_admin, roles })
-        })
-        .await
+    state.db.run(move |conn| Ok(signed_in(conn, &sub, &sid)?.0)).await
+}
+
+/// The principal of an active session (an access token's, or a browser's), with the user
+/// row; 401 when the session has ended or the user is gone.
+pub fn signed_in(
+    conn: &mut crate::db::DbConnection,
+    user_id: &str,
+    session_id: &str,
+) -> Result<(Principal, store::UserRow), AppError> {
+    let user = store::find_user(conn, user_id)?.ok_or_else(session_ended)?;
+    if !store::session_is_active(conn, user_id, session_id)? {
+        return Err(session_ended());
+    }
+    let roles = store::roles_of(conn, user_id)?
+        .into_iter()
+        .filter_map(|grant| TenantRole::parse(&grant.role).map(|role| (grant.tenant_id, role)))
+        .collect();
+    let principal = Principal {
+        user_id: user.id.clone(),
+        session_id: session_id.to_owned(),
+        is_platform_admin: user.is_platform_admin,
+        roles,
+    };
+    Ok((principal, user))
 }
 
 impl FromRequest for Principal {

@@ -21,6 +21,8 @@ pub struct UserRow {
     pub email_verified_at: Option<NaiveDateTime>,
     pub is_platform_admin: bool,
     pub created_at: NaiveDateTime,
+    /// Set when the holder deleted the account: the row stays, emptied.
+    pub deleted_at: Option<NaiveDateTime>,
 }
 
 pub struct NewUser<'a> {
@@ -261,4 +263,40 @@ pub fn roles_of(conn: &mut DbConnection, user_id: &str) -> Result<Vec<RoleGrant>
         .into_iter()
         .map(|(tenant_id, role)| RoleGrant { tenant_id, role })
         .collect())
+}
+
+/// One sign-in family that has not ended.
+#[derive(Debug, Clone)]
+pub struct ActiveSession {
+    pub family_id: String,
+    pub started_at: NaiveDateTime,
+    pub last_used_at: NaiveDateTime,
+    pub expires_at: NaiveDateTime,
+}
+
+/// The user's sign-ins that are neither revoked nor expired, newest first.
+pub fn active_sessions(
+    conn: &mut DbConnection,
+    user_id: &str,
+    now: NaiveDateTime,
+) -> Result<Vec<ActiveSession>, AppError> {
+    let rows: Vec<(String, NaiveDateTime, NaiveDateTime)> = refresh_tokens::table
+        .filter(refresh_tokens::user_id.eq(user_id))
+        .filter(refresh_tokens::revoked_at.is_null())
+        .select((refresh_tokens::family_id, refresh_tokens::created_at, refresh_tokens::expires_at))
+        .load(conn)?;
+    let mut families: std::collections::BTreeMap<String, ActiveSession> = std::collections::BTreeMap::new();
+    for (family_id, created_at, expires_at) in rows {
+        families
+            .entry(family_id.clone())
+            .and_modify(|s| {
+                s.started_at = s.started_at.min(created_at);
+                s.last_used_at = s.last_used_at.max(created_at);
+                s.expires_at = s.expires_at.max(expires_at);
+            })
+            .or_insert(ActiveSession { family_id, started_at: created_at, last_used_at: created_at, expires_at });
+    }
+    let mut sessions: Vec<ActiveSession> = families.into_values().filter(|s| s.expires_at > now).collect();
+    sessions.sort_by_key(|s| std::cmp::Reverse(s.last_used_at));
+    Ok(sessions)
 }

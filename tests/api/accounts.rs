@@ -8,7 +8,7 @@ async fn registration_sends_a_verification_email_and_verified_accounts_sign_in()
     let reply = app
         .post(
             "/api/v1/auth/register",
-            &json!({ "email": " An.Nguyen@Example.VN ", "password": PASSWORD, "full_name": "Nguyễn Văn An", "language": "en" }),
+            &json!({ "email": " An.Nguyen@Example.VN ", "password": PASSWORD, "full_name": "Nguyễn Văn An", "language": "en", "accept_privacy_notice": true }),
         )
         .await;
     assert_eq!(reply.status, 201, "{}", reply.text);
@@ -83,7 +83,7 @@ async fn registering_twice_with_one_email_is_a_conflict_and_creates_no_second_ac
                 reqwest::Method::POST,
                 "/api/v1/auth/register",
                 None,
-                Some(&json!({ "email": "TWICE@example.vn", "password": PASSWORD, "full_name": "Lần Hai" })),
+                Some(&json!({ "email": "TWICE@example.vn", "password": PASSWORD, "full_name": "Lần Hai", "accept_privacy_notice": true })),
                 Some(lang),
             )
             .await;
@@ -107,7 +107,7 @@ async fn registering_twice_with_one_email_is_a_conflict_and_creates_no_second_ac
 #[tokio::test]
 async fn concurrent_registrations_with_one_email_create_one_account() {
     let app = spawn_app().await;
-    let body = json!({ "email": "race@example.vn", "password": PASSWORD, "full_name": "Chạy Đua" });
+    let body = json!({ "email": "race@example.vn", "password": PASSWORD, "full_name": "Chạy Đua", "accept_privacy_notice": true });
     let replies = futures_util::future::join_all((0..8).map(|_| app.post("/api/v1/auth/register", &body))).await;
     let created = replies.iter().filter(|r| r.status == 201).count();
     let conflicts = replies.iter().filter(|r| r.status == 409).count();

@@ -60,7 +60,7 @@ async fn verification_emails_survive_a_worker_killed_before_sending() {
             let email = format!("user{}@example.vn", batch * 10 + n);
             client
                 .post(format!("http://127.0.0.1:{port}/api/v1/auth/register"))
-                .json(&json!({ "email": email, "password": PASSWORD, "full_name": "Người Dùng" }))
+                .json(&json!({ "email": email, "password": PASSWORD, "full_name": "Người Dùng", "accept_privacy_notice": true }))
                 .send()
         });
         for response in futures_util::future::join_all(registrations).await {

@@ -218,7 +218,7 @@ async fn emailed_tokens_are_stored_nowhere_and_never_logged() {
     let mut seen: Vec<String> = Vec::new();
 
     // Register and verify.
-    let owner = json!({ "email": "owner@example.vn", "password": crate::helpers::PASSWORD, "full_name": "Chủ" });
+    let owner = json!({ "email": "owner@example.vn", "password": crate::helpers::PASSWORD, "full_name": "Chủ", "accept_privacy_notice": true });
     assert_eq!(post(&client, port, "/api/v1/auth/register", None, owner).await.0, 201);
     let verification = wait_for_token(dir.path(), &seen).await;
     seen.push(verification.clone());
@@ -255,8 +255,7 @@ async fn emailed_tokens_are_stored_nowhere_and_never_logged() {
     assert_eq!(status, 201);
     let invitation_token = wait_for_token(dir.path(), &seen).await;
     seen.push(invitation_token.clone());
-    let colleague =
-        json!({ "email": "colleague@example.vn", "password": crate::helpers::PASSWORD, "full_name": "Đồng Nghiệp" });
+    let colleague = json!({ "email": "colleague@example.vn", "password": crate::helpers::PASSWORD, "full_name": "Đồng Nghiệp", "accept_privacy_notice": true });
     assert_eq!(post(&client, port, "/api/v1/auth/register", None, colleague).await.0, 201);
     let colleague_verification = wait_for_token(dir.path(), &seen).await;
     seen.push(colleague_verification.clone());

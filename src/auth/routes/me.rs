@@ -1,12 +1,11 @@
-use actix_web::{HttpResponse, get, patch, web};
+use actix_web::{HttpResponse, get, patch, post, web};
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
 use crate::app::AppState;
 use crate::auth::principal::Principal;
-use crate::auth::rules::{parse_full_name, parse_language};
 use crate::auth::store::{self, RoleGrant, UserRow};
-use crate::error::{AppError, Violations};
+use crate::error::AppError;
 use crate::http::ApiJson;
 use crate::i18n::Lang;
 
@@ -93,15 +92,42 @@ pub async fn update_me(
     principal: Principal,
     ApiJson(body): ApiJson<ProfileChange>,
 ) -> Result<HttpResponse, AppError> {
-    let mut violations = Violations::new();
-    let full_name = body.full_name.and_then(|raw| violations.check(parse_full_name(&raw)));
-    let language = body.language.and_then(|raw| violations.check(parse_language(&raw)));
-    violations.into_result()?;
-    let now = state.clock.now();
-    let user_id = principal.user_id.clone();
-    state
-        .db
-        .write(move |conn| store::update_profile(conn, &user_id, full_name.as_deref(), language.map(Lang::code), now))
-        .await?;
+    crate::auth::service::update_profile(&state, &principal.user_id, body.full_name, body.language).await?;
     Ok(HttpResponse::Ok().json(load_account(&state, principal.user_id).await?))
+}
+
+/// The account's sign-ins that have not ended (API clients and browsers alike).
+#[utoipa::path(
+    tag = "auth",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = Vec<crate::auth::service::SessionView>),
+        (status = 401, description = "Not signed in", body = crate::error::ProblemBody),
+    )
+)]
+#[get("/me/sessions")]
+pub async fn sessions(state: web::Data<AppState>, principal: Principal) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::Ok()
+        .json(crate::auth::service::sessions(&state, &principal.user_id, &principal.session_id).await?))
+}
+
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct SignedOut {
+    /// How many sign-ins ended, this one included.
+    pub ended: usize,
+}
+
+/// Ends every sign-in of the account, this one included, in browsers and API clients.
+#[utoipa::path(
+    tag = "auth",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = SignedOut),
+        (status = 401, description = "Not signed in", body = crate::error::ProblemBody),
+    )
+)]
+#[post("/me/sessions/sign-out-everywhere")]
+pub async fn sign_out_everywhere(state: web::Data<AppState>, principal: Principal) -> Result<HttpResponse, AppError> {
+    let ended = crate::auth::service::sign_out_everywhere(&state, &principal.user_id).await?;
+    Ok(HttpResponse::Ok().json(SignedOut { ended }))
 }

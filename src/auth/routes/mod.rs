@@ -18,5 +18,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(password::confirm_reset)
         .service(password::change_password)
         .service(me::me)
-        .service(me::update_me);
+        .service(me::update_me)
+        .service(me::sessions)
+        .service(me::sign_out_everywhere);
 }

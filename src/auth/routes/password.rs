@@ -1,17 +1,12 @@
 use actix_web::{HttpResponse, post, web};
-use chrono::Duration;
 use serde::Deserialize;
 
 use super::registration::{Accepted, EmailRequest};
 use crate::app::AppState;
-use crate::auth::emails::{self, AccountEmail};
 use crate::auth::principal::Principal;
-use crate::auth::rules::{Email, Password};
-use crate::auth::{store, tokens};
-use crate::error::{AppError, FieldError, Text, Violations};
+use crate::auth::service;
+use crate::error::AppError;
 use crate::http::{ApiJson, RequestLang};
-use crate::i18n::Lang;
-use crate::{audit, email};
 
 /// Emails a password reset code. Answers the same whether or not the account exists.
 #[utoipa::path(
@@ -29,51 +24,7 @@ pub async fn request_reset(
     lang: RequestLang,
     ApiJson(body): ApiJson<EmailRequest>,
 ) -> Result<HttpResponse, AppError> {
-    let raw = body.email.ok_or_else(|| AppError::Validation(vec![FieldError::required("email")]))?;
-    let email = Email::parse("email", &raw).map_err(|e| AppError::Validation(vec![e]))?;
-    state
-        .mailbox_limits
-        .check(email.as_str())
-        .map_err(|retry_after_secs| AppError::RateLimited { retry_after_secs })?;
-    let now = state.clock.now();
-    let app = state.clone();
-    state
-        .db
-        .write(move |conn| {
-            let Some(user) = store::find_user_by_email(conn, email.as_str())? else {
-                return Ok(());
-            };
-            let minutes = app.settings.auth.password_reset_ttl_minutes.max(5);
-            // Only the id and the hash are stored; the email job rebuilds the token.
-            let token_id = uuid::Uuid::now_v7().to_string();
-            let token = app.keys.link_token(&token_id);
-            store::insert_email_token(
-                conn,
-                &token_id,
-                &user.id,
-                store::PURPOSE_PASSWORD_RESET,
-                &tokens::digest(&token),
-                now + Duration::minutes(minutes),
-                now,
-            )?;
-            let language = Lang::parse(&user.language).unwrap_or_default();
-            let valid_for = match language {
-                Lang::Vi => format!("{minutes} phút"),
-                Lang::En => format!("{minutes} minutes"),
-            };
-            let message = emails::password_reset(&AccountEmail {
-                lang: language,
-                to: &user.email,
-                full_name: &user.full_name,
-                token_id: &token_id,
-                public_url: &app.settings.server.public_url,
-                valid_for: &valid_for,
-            });
-            email::enqueue(conn, &app.jobs, &message)?;
-            Ok(())
-        })
-        .await?;
-    state.jobs.wake();
+    service::request_reset(&state, body.email).await?;
     Ok(HttpResponse::Accepted().json(Accepted {
         message: lang
             .0
@@ -108,44 +59,7 @@ pub async fn confirm_reset(
     state: web::Data<AppState>,
     ApiJson(body): ApiJson<ResetConfirmation>,
 ) -> Result<HttpResponse, AppError> {
-    let mut violations = Violations::new();
-    let token = violations.require("token", body.token, Ok);
-    let password = violations.require("new_password", body.new_password, |raw| Password::parse("new_password", raw));
-    let (token, password) = violations.finish(token.zip(password))?;
-    let password_hash = state.passwords.hash_off_thread(password.into_string()).await?;
-    let now = state.clock.now();
-    state
-        .db
-        .write(move |conn| {
-            let user_id =
-                store::consume_email_token(conn, store::PURPOSE_PASSWORD_RESET, &tokens::digest(&token), now)?
-                    .ok_or_else(|| {
-                        AppError::Validation(vec![FieldError::new(
-                            "token",
-                            "invalid_token",
-                            Text::new(
-                                "Mã không hợp lệ, đã được dùng hoặc đã hết hạn.",
-                                "The code is invalid, already used or expired.",
-                            ),
-                        )])
-                    })?;
-            store::set_password(conn, &user_id, &password_hash, now)?;
-            // Following the emailed link proves the address, too.
-            store::mark_email_verified(conn, &user_id, now)?;
-            store::revoke_sessions(conn, &user_id, None, now)?;
-            audit::record(
-                conn,
-                audit::AuditEntry {
-                    actor_id: Some(&user_id),
-                    entity_type: "user",
-                    entity_id: &user_id,
-                    action: "password_reset",
-                    ..Default::default()
-                },
-                now,
-            )
-        })
-        .await?;
+    service::confirm_reset(&state, body.token, body.new_password).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -175,39 +89,13 @@ pub async fn change_password(
     principal: Principal,
     ApiJson(body): ApiJson<ChangePassword>,
 ) -> Result<HttpResponse, AppError> {
-    let mut violations = Violations::new();
-    let current = violations.require("current_password", body.current_password, Ok);
-    let new = violations.require("new_password", body.new_password, |raw| Password::parse("new_password", raw));
-    let (current, new) = violations.finish(current.zip(new))?;
-
-    let user_id = principal.user_id.clone();
-    let user = state.db.run(move |conn| store::find_user(conn, &user_id)).await?.ok_or(AppError::NotFound)?;
-    if !state.passwords.verify_off_thread(Some(user.password_hash), current).await? {
-        return Err(AppError::Validation(vec![FieldError::new(
-            "current_password",
-            "wrong_password",
-            Text::new("Mật khẩu hiện tại không đúng.", "The current password is wrong."),
-        )]));
-    }
-    let password_hash = state.passwords.hash_off_thread(new.into_string()).await?;
-    let now = state.clock.now();
-    state
-        .db
-        .write(move |conn| {
-            store::set_password(conn, &principal.user_id, &password_hash, now)?;
-            store::revoke_sessions(conn, &principal.user_id, Some(&principal.session_id), now)?;
-            audit::record(
-                conn,
-                audit::AuditEntry {
-                    actor_id: Some(&principal.user_id),
-                    entity_type: "user",
-                    entity_id: &principal.user_id,
-                    action: "password_change",
-                    ..Default::default()
-                },
-                now,
-            )
-        })
-        .await?;
+    service::change_password(
+        &state,
+        &principal.user_id,
+        &principal.session_id,
+        body.current_password,
+        body.new_password,
+    )
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }

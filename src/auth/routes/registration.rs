@@ -1,16 +1,11 @@
 use actix_web::{HttpResponse, post, web};
-use chrono::Duration;
 use serde::{Deserialize, Serialize};
 
 use super::me::AccountView;
 use crate::app::AppState;
-use crate::auth::emails::{self, AccountEmail};
-use crate::auth::rules::{self, Email};
-use crate::auth::{store, tokens};
-use crate::error::{AppError, FieldError, Text};
+use crate::auth::service;
+use crate::error::AppError;
 use crate::http::{ApiJson, ClientIp};
-use crate::i18n::Lang;
-use crate::{audit, email};
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct RegisterRequest {
@@ -23,6 +18,12 @@ pub struct RegisterRequest {
     pub full_name: Option<String>,
     /// `vi` (default) or `en`: the language of the emails this account receives.
     pub language: Option<String>,
+    /// Must be true: the holder agreed to the personal-data notice (`/privacy`); the
+    /// consent is kept with the notice's version and the time.
+    #[schema(required = true)]
+    pub accept_privacy_notice: Option<bool>,
+    /// Optional consent to daily digests and saved-search alerts by email.
+    pub digests: Option<bool>,
 }
 
 /// Creates an account and emails a verification link; the account cannot sign in until
@@ -42,101 +43,16 @@ pub async fn register(
     ip: ClientIp,
     ApiJson(body): ApiJson<RegisterRequest>,
 ) -> Result<HttpResponse, AppError> {
-    let registration = rules::validate_registration(body.email, body.password, body.full_name, body.language)?;
-    let password_hash = state.passwords.hash_off_thread(registration.password.into_string()).await?;
-    let now = state.clock.now();
-    let user_id = uuid::Uuid::now_v7().to_string();
-    let app = state.clone();
-    let account = state
-        .db
-        .write(move |conn| {
-            let email = registration.email.as_str();
-            if store::find_user_by_email(conn, email)?.is_some() {
-                return Err(email_taken());
-            }
-            store::insert_user(
-                conn,
-                store::NewUser {
-                    id: &user_id,
-                    email,
-                    password_hash: &password_hash,
-                    full_name: &registration.full_name,
-                    language: registration.language.code(),
-                    verified_at: None,
-                    is_platform_admin: false,
-                },
-                now,
-            )
-            .map_err(|e| match e {
-                AppError::Conflict { .. } => email_taken(),
-                other => other,
-            })?;
-            send_verification(conn, &app, &user_id, email, &registration.full_name, registration.language, now)?;
-            audit::record(
-                conn,
-                audit::AuditEntry {
-                    actor_id: Some(&user_id),
-                    entity_type: "user",
-                    entity_id: &user_id,
-                    action: "register",
-                    client_ip: ip.0.as_deref(),
-                    ..Default::default()
-                },
-                now,
-            )?;
-            let user = store::find_user(conn, &user_id)?.ok_or(AppError::NotFound)?;
-            Ok(AccountView::new(user, Vec::new()))
-        })
-        .await?;
-    state.jobs.wake();
-    Ok(HttpResponse::Created().json(account))
-}
-
-fn email_taken() -> AppError {
-    AppError::conflict(Text::new(
-        "Email này đã được đăng ký. Hãy đăng nhập hoặc đặt lại mật khẩu.",
-        "This email is already registered. Sign in or reset the password.",
-    ))
-}
-
-/// Stores a fresh verification token and queues its email, in the caller's transaction.
-#[allow(clippy::too_many_arguments)]
-fn send_verification(
-    conn: &mut crate::db::DbConnection,
-    state: &AppState,
-    user_id: &str,
-    to: &str,
-    full_name: &str,
-    lang: Lang,
-    now: chrono::NaiveDateTime,
-) -> Result<(), AppError> {
-    let hours = state.settings.auth.email_verification_ttl_hours.max(1);
-    // Only the id and the hash are stored; the email job rebuilds the token from the id.
-    let token_id = uuid::Uuid::now_v7().to_string();
-    let token = state.keys.link_token(&token_id);
-    store::insert_email_token(
-        conn,
-        &token_id,
-        user_id,
-        store::PURPOSE_VERIFY_EMAIL,
-        &tokens::digest(&token),
-        now + Duration::hours(hours),
-        now,
-    )?;
-    let valid_for = match lang {
-        Lang::Vi => format!("{hours} giờ"),
-        Lang::En => format!("{hours} hours"),
+    let registration = service::Registration {
+        email: body.email,
+        password: body.password,
+        full_name: body.full_name,
+        language: body.language,
+        accept_privacy_notice: body.accept_privacy_notice,
+        digests: body.digests,
     };
-    let message = emails::verification(&AccountEmail {
-        lang,
-        to,
-        full_name,
-        token_id: &token_id,
-        public_url: &state.settings.server.public_url,
-        valid_for: &valid_for,
-    });
-    email::enqueue(conn, &state.jobs, &message)?;
-    Ok(())
+    let user = service::register(&state, registration, ip.0).await?;
+    Ok(HttpResponse::Created().json(AccountView::new(user, Vec::new())))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -149,14 +65,6 @@ pub struct TokenRequest {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Verified {
     pub verified: bool,
-}
-
-fn invalid_token() -> AppError {
-    AppError::Validation(vec![FieldError::new(
-        "token",
-        "invalid_token",
-        Text::new("Mã không hợp lệ, đã được dùng hoặc đã hết hạn.", "The code is invalid, already used or expired."),
-    )])
 }
 
 /// Confirms an email address with the single-use code sent by email.
@@ -173,16 +81,7 @@ pub async fn verify_email(
     state: web::Data<AppState>,
     ApiJson(body): ApiJson<TokenRequest>,
 ) -> Result<HttpResponse, AppError> {
-    let token = body.token.ok_or_else(|| AppError::Validation(vec![FieldError::required("token")]))?;
-    let now = state.clock.now();
-    state
-        .db
-        .write(move |conn| {
-            let user_id = store::consume_email_token(conn, store::PURPOSE_VERIFY_EMAIL, &tokens::digest(&token), now)?
-                .ok_or_else(invalid_token)?;
-            store::mark_email_verified(conn, &user_id, now)
-        })
-        .await?;
+    service::verify_email(&state, body.token).await?;
     Ok(HttpResponse::Ok().json(Verified { verified: true }))
 }
 
@@ -213,27 +112,7 @@ pub async fn resend_verification(
     lang: crate::http::RequestLang,
     ApiJson(body): ApiJson<EmailRequest>,
 ) -> Result<HttpResponse, AppError> {
-    let raw = body.email.ok_or_else(|| AppError::Validation(vec![FieldError::required("email")]))?;
-    let email = Email::parse("email", &raw).map_err(|e| AppError::Validation(vec![e]))?;
-    state
-        .mailbox_limits
-        .check(email.as_str())
-        .map_err(|retry_after_secs| AppError::RateLimited { retry_after_secs })?;
-    let now = state.clock.now();
-    let app = state.clone();
-    state
-        .db
-        .write(move |conn| {
-            if let Some(user) = store::find_user_by_email(conn, email.as_str())?
-                && user.email_verified_at.is_none()
-            {
-                let language = Lang::parse(&user.language).unwrap_or_default();
-                send_verification(conn, &app, &user.id, &user.email, &user.full_name, language, now)?;
-            }
-            Ok(())
-        })
-        .await?;
-    state.jobs.wake();
+    service::resend_verification(&state, body.email).await?;
     Ok(HttpResponse::Accepted().json(Accepted {
         message: lang
             .0

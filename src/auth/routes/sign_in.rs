@@ -2,10 +2,10 @@ use actix_web::{HttpResponse, post, web};
 use serde::Deserialize;
 
 use crate::app::AppState;
-use crate::auth::rules::Email;
+use crate::auth::service;
 use crate::auth::session::{self, Rotation, TokenPair};
 use crate::auth::{store, tokens};
-use crate::error::{AppError, FieldError, Text, Violations};
+use crate::error::{AppError, FieldError};
 use crate::http::ApiJson;
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -14,10 +14,6 @@ pub struct LoginRequest {
     pub email: Option<String>,
     #[schema(required = true)]
     pub password: Option<String>,
-}
-
-fn wrong_credentials() -> AppError {
-    AppError::Unauthorized(Text::new("Email hoặc mật khẩu không đúng.", "The email or password is incorrect."))
 }
 
 /// Signs in with email and password.
@@ -33,28 +29,8 @@ fn wrong_credentials() -> AppError {
 )]
 #[post("/auth/login")]
 pub async fn login(state: web::Data<AppState>, ApiJson(body): ApiJson<LoginRequest>) -> Result<HttpResponse, AppError> {
-    let mut violations = Violations::new();
-    let email = violations.require("email", body.email, |raw| Email::parse("email", &raw));
-    let password = violations.require("password", body.password, |raw| {
-        if raw.is_empty() { Err(FieldError::required("password")) } else { Ok(raw) }
-    });
-    let (email, password) = violations.finish(email.zip(password))?;
-
-    let user = state.db.run(move |conn| store::find_user_by_email(conn, email.as_str())).await?;
-    let matches = state.passwords.verify_off_thread(user.as_ref().map(|u| u.password_hash.clone()), password).await?;
-    let user = match user {
-        Some(user) if matches => user,
-        _ => return Err(wrong_credentials()),
-    };
-    if user.email_verified_at.is_none() {
-        return Err(AppError::Forbidden(Text::new(
-            "Email chưa được xác nhận. Hãy mở email xác nhận (hoặc yêu cầu gửi lại) trước khi đăng nhập.",
-            "This email address is not verified yet. Open the verification email (or ask for a new one) before signing in.",
-        )));
-    }
+    let (_, issued) = service::sign_in(&state, body.email, body.password).await?;
     let now = state.clock.now();
-    let app = state.clone();
-    let issued = state.db.write(move |conn| session::start(conn, &app, &user.id, now)).await?;
     Ok(HttpResponse::Ok().json(session::token_pair(&state, issued, now)?))
 }
 

@@ -248,7 +248,11 @@ impl TestApp {
     }
 
     pub async fn register(&self, email: &str, name: &str) -> Reply {
-        self.post("/api/v1/auth/register", &json!({ "email": email, "password": PASSWORD, "full_name": name })).await
+        self.post(
+            "/api/v1/auth/register",
+            &json!({ "email": email, "password": PASSWORD, "full_name": name, "accept_privacy_notice": true }),
+        )
+        .await
     }
 
     /// Registers, verifies through the emailed code and signs in.
