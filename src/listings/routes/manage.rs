@@ -41,6 +41,18 @@ pub async fn create(
     org_id: web::Path<String>,
     ApiJson(input): ApiJson<ListingInput>,
 ) -> Result<HttpResponse, AppError> {
+    let answer = create_listing(&state, principal, ip, org_id.into_inner(), input).await?;
+    Ok(HttpResponse::Created().json(answer))
+}
+
+/// What `create` does, for the API and the pages alike.
+pub async fn create_listing(
+    state: &web::Data<AppState>,
+    principal: Principal,
+    ip: ClientIp,
+    org_id: String,
+    input: ListingInput,
+) -> Result<ListingView, AppError> {
     let now = state.clock.now();
     let app = state.clone();
     let view = state
@@ -81,7 +93,7 @@ pub async fn create(
             Ok(ListingView::private(&record, role_name(&access)))
         })
         .await?;
-    Ok(HttpResponse::Created().json(view))
+    Ok(view)
 }
 
 /// An organization's listings: the published ones for everyone, all of them for its
@@ -98,6 +110,16 @@ pub async fn of_org(
     caller: MaybePrincipal,
     org_id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
+    let answer = listings_of_org(&state, caller, org_id.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(answer))
+}
+
+/// What `of_org` does, for the API and the pages alike.
+pub async fn listings_of_org(
+    state: &web::Data<AppState>,
+    caller: MaybePrincipal,
+    org_id: String,
+) -> Result<Vec<ListingView>, AppError> {
     let views =
         state
             .db
@@ -116,7 +138,7 @@ pub async fn of_org(
                     .collect::<Vec<_>>())
             })
             .await?;
-    Ok(HttpResponse::Ok().json(views))
+    Ok(views)
 }
 
 /// One listing: public fields for everyone once published; confidential details and
@@ -170,9 +192,20 @@ pub async fn update(
     id: web::Path<String>,
     ApiJson(patch): ApiJson<ListingInput>,
 ) -> Result<HttpResponse, AppError> {
+    let answer = update_listing(&state, principal, ip, id.into_inner(), patch).await?;
+    Ok(HttpResponse::Ok().json(answer))
+}
+
+/// What `update` does, for the API and the pages alike.
+pub async fn update_listing(
+    state: &web::Data<AppState>,
+    principal: Principal,
+    ip: ClientIp,
+    id: String,
+    patch: ListingInput,
+) -> Result<ListingView, AppError> {
     let now = state.clock.now();
     let app = state.clone();
-    let id = id.into_inner();
     let view = state
         .db
         .write(move |conn| {
@@ -247,7 +280,7 @@ pub async fn update(
         })
         .await?;
     state.jobs.wake();
-    Ok(HttpResponse::Ok().json(view))
+    Ok(view)
 }
 
 /// The stored listing with the fields the client sent laid over it.
@@ -287,14 +320,15 @@ pub struct VersionBody {
 }
 
 /// The member-driven steps: submit, close and renew.
-async fn member_step(
-    state: web::Data<AppState>,
+/// A member's step on a listing (submit, close, renew), for the API and the pages.
+pub async fn member_step(
+    state: &web::Data<AppState>,
     principal: Principal,
     ip: ClientIp,
     id: String,
     action: ListingAction,
     expected_version: Option<i32>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<ListingView, AppError> {
     let now = state.clock.now();
     let app = state.clone();
     let view = state
@@ -341,7 +375,7 @@ async fn member_step(
         })
         .await?;
     state.jobs.wake();
-    Ok(HttpResponse::Ok().json(view))
+    Ok(view)
 }
 
 /// Sends a listing for review by the organization's province (or publishes it at once
@@ -366,7 +400,10 @@ pub async fn submit(
     id: web::Path<String>,
     body: OptionalJson<VersionBody>,
 ) -> Result<HttpResponse, AppError> {
-    member_step(state, principal, ip, id.into_inner(), ListingAction::Submit, body.0.and_then(|b| b.version)).await
+    let view =
+        member_step(&state, principal, ip, id.into_inner(), ListingAction::Submit, body.0.and_then(|b| b.version))
+            .await?;
+    Ok(HttpResponse::Ok().json(view))
 }
 
 /// Closes a listing (the technology is sold, the need is met).
@@ -390,7 +427,10 @@ pub async fn close(
     id: web::Path<String>,
     body: OptionalJson<VersionBody>,
 ) -> Result<HttpResponse, AppError> {
-    member_step(state, principal, ip, id.into_inner(), ListingAction::Close, body.0.and_then(|b| b.version)).await
+    let view =
+        member_step(&state, principal, ip, id.into_inner(), ListingAction::Close, body.0.and_then(|b| b.version))
+            .await?;
+    Ok(HttpResponse::Ok().json(view))
 }
 
 /// Renews a published or expired listing for another validity period.
@@ -414,5 +454,8 @@ pub async fn renew(
     id: web::Path<String>,
     body: OptionalJson<VersionBody>,
 ) -> Result<HttpResponse, AppError> {
-    member_step(state, principal, ip, id.into_inner(), ListingAction::Renew, body.0.and_then(|b| b.version)).await
+    let view =
+        member_step(&state, principal, ip, id.into_inner(), ListingAction::Renew, body.0.and_then(|b| b.version))
+            .await?;
+    Ok(HttpResponse::Ok().json(view))
 }

@@ -1,4 +1,4 @@
-mod manage;
+pub mod manage;
 mod marketplace;
 pub mod review;
 

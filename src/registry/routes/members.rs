@@ -28,6 +28,16 @@ pub async fn list(
     principal: Principal,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
+    let answer = members_of(&state, principal, id.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(answer))
+}
+
+/// What `list` does, for the API and the pages alike.
+pub async fn members_of(
+    state: &web::Data<AppState>,
+    principal: Principal,
+    id: String,
+) -> Result<Vec<Member>, AppError> {
     let members = state
         .db
         .run(move |conn| {
@@ -38,7 +48,7 @@ pub async fn list(
             store::members(conn, &id)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(members))
+    Ok(members)
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -94,9 +104,20 @@ pub async fn invite(
     id: web::Path<String>,
     ApiJson(body): ApiJson<InvitationRequest>,
 ) -> Result<HttpResponse, AppError> {
+    let answer = invite_member(&state, principal, ip, id.into_inner(), body).await?;
+    Ok(HttpResponse::Created().json(answer))
+}
+
+/// What `invite` does, for the API and the pages alike.
+pub async fn invite_member(
+    state: &web::Data<AppState>,
+    principal: Principal,
+    ip: ClientIp,
+    id: String,
+    body: InvitationRequest,
+) -> Result<InvitationView, AppError> {
     let now = state.clock.now();
     let app = state.clone();
-    let id = id.into_inner();
     let view = state
         .db
         .write(move |conn| {
@@ -185,7 +206,7 @@ pub async fn invite(
         })
         .await?;
     state.jobs.wake();
-    Ok(HttpResponse::Created().json(view))
+    Ok(view)
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -213,6 +234,17 @@ pub async fn accept(
     ip: ClientIp,
     token: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
+    let answer = accept_invitation(&state, principal, ip, token.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(answer))
+}
+
+/// What `accept` does, for the API and the pages alike.
+pub async fn accept_invitation(
+    state: &web::Data<AppState>,
+    principal: Principal,
+    ip: ClientIp,
+    token: String,
+) -> Result<Joined, AppError> {
     let now = state.clock.now();
     let joined = state
         .db
@@ -256,7 +288,7 @@ pub async fn accept(
             Ok(Joined { org_id: invitation.org_id, role: role.as_str().to_owned() })
         })
         .await?;
-    Ok(HttpResponse::Ok().json(joined))
+    Ok(joined)
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]

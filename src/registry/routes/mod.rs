@@ -1,5 +1,5 @@
-mod members;
-mod organizations;
+pub mod members;
+pub mod organizations;
 pub mod review;
 
 use utoipa_actix_web::service_config::ServiceConfig;

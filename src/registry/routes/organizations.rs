@@ -42,6 +42,18 @@ pub async fn create(
     lang: RequestLang,
     ApiJson(input): ApiJson<OrganizationInput>,
 ) -> Result<HttpResponse, AppError> {
+    let answer = create_organization(&state, principal, ip, lang, input).await?;
+    Ok(HttpResponse::Created().json(answer))
+}
+
+/// What `create` does, for the API and the pages alike.
+pub async fn create_organization(
+    state: &web::Data<AppState>,
+    principal: Principal,
+    ip: ClientIp,
+    lang: RequestLang,
+    input: OrganizationInput,
+) -> Result<CreatedOrganization, AppError> {
     let now = state.clock.now();
     let app = state.clone();
     let created = state
@@ -74,7 +86,7 @@ pub async fn create(
             Ok(CreatedOrganization { organization: OrganizationView::private(&record, Some("owner".into())), warnings })
         })
         .await?;
-    Ok(HttpResponse::Created().json(created))
+    Ok(created)
 }
 
 /// One organization: public fields for everyone when it is approved; contact details and
@@ -94,6 +106,16 @@ pub async fn get_one(
     caller: MaybePrincipal,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
+    let answer = organization_view(&state, caller, id.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(answer))
+}
+
+/// What `get_one` does, for the API and the pages alike.
+pub async fn organization_view(
+    state: &web::Data<AppState>,
+    caller: MaybePrincipal,
+    id: String,
+) -> Result<OrganizationView, AppError> {
     let view = state
         .db
         .run(move |conn| {
@@ -105,7 +127,7 @@ pub async fn get_one(
             })
         })
         .await?;
-    Ok(HttpResponse::Ok().json(view))
+    Ok(view)
 }
 
 /// Changes an organization. Members edit freely in `draft` and `changes_requested`; an
@@ -132,9 +154,20 @@ pub async fn update(
     id: web::Path<String>,
     ApiJson(patch): ApiJson<OrganizationInput>,
 ) -> Result<HttpResponse, AppError> {
+    let answer = update_organization(&state, principal, ip, id.into_inner(), patch).await?;
+    Ok(HttpResponse::Ok().json(answer))
+}
+
+/// What `update` does, for the API and the pages alike.
+pub async fn update_organization(
+    state: &web::Data<AppState>,
+    principal: Principal,
+    ip: ClientIp,
+    id: String,
+    patch: OrganizationInput,
+) -> Result<OrganizationView, AppError> {
     let now = state.clock.now();
     let app = state.clone();
-    let id = id.into_inner();
     let view = state
         .db
         .write(move |conn| {
@@ -221,7 +254,7 @@ pub async fn update(
             Ok(OrganizationView::private(&record, access.member.map(|r| r.as_str().to_owned())))
         })
         .await?;
-    Ok(HttpResponse::Ok().json(view))
+    Ok(view)
 }
 
 /// The fields whose change sends an approved organization of this province back to review.
@@ -298,9 +331,20 @@ pub async fn submit(
     id: web::Path<String>,
     body: OptionalJson<VersionBody>,
 ) -> Result<HttpResponse, AppError> {
+    let answer = submit_organization(&state, principal, ip, id.into_inner(), body.0.and_then(|b| b.version)).await?;
+    Ok(HttpResponse::Ok().json(answer))
+}
+
+/// What `submit` does, for the API and the pages alike.
+pub async fn submit_organization(
+    state: &web::Data<AppState>,
+    principal: Principal,
+    ip: ClientIp,
+    id: String,
+    expected_version: Option<i32>,
+) -> Result<OrganizationView, AppError> {
     let now = state.clock.now();
     let app = state.clone();
-    let expected_version = body.0.and_then(|b| b.version);
     let view = state
         .db
         .write(move |conn| {
@@ -330,7 +374,7 @@ pub async fn submit(
             Ok(OrganizationView::private(&record, access.member.map(|r| r.as_str().to_owned())))
         })
         .await?;
-    Ok(HttpResponse::Ok().json(view))
+    Ok(view)
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -407,6 +451,15 @@ pub async fn directory(
 )]
 #[get("/me/organizations")]
 pub async fn mine(state: web::Data<AppState>, principal: Principal) -> Result<HttpResponse, AppError> {
+    let answer = my_organizations(&state, principal).await?;
+    Ok(HttpResponse::Ok().json(answer))
+}
+
+/// What `mine` does, for the API and the pages alike.
+pub async fn my_organizations(
+    state: &web::Data<AppState>,
+    principal: Principal,
+) -> Result<Vec<MyOrganization>, AppError> {
     let organizations = state
         .db
         .run(move |conn| {
@@ -424,5 +477,5 @@ pub async fn mine(state: web::Data<AppState>, principal: Principal) -> Result<Ht
                 .collect::<Vec<_>>())
         })
         .await?;
-    Ok(HttpResponse::Ok().json(organizations))
+    Ok(organizations)
 }
