@@ -26,6 +26,20 @@ pub struct Settings {
     pub listings: ListingSettings,
     pub matching: MatchingSettings,
     pub notifications: NotificationSettings,
+    #[serde(default)]
+    pub privacy: PrivacySettings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct PrivacySettings {
+    /// How long the log of reads of organizations' private contact details is kept.
+    pub private_reads_keep_days: i64,
+}
+
+impl Default for PrivacySettings {
+    fn default() -> Self {
+        PrivacySettings { private_reads_keep_days: 730 }
+    }
 }
 
 fn default_environment() -> String {

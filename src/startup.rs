@@ -64,6 +64,7 @@ pub fn timed_work() -> TimedWork<SharedState> {
             Ok(state.db.write(move |conn| search::changes::prune(conn, keep)).await? as u64)
         });
     notify::register(&mut timed);
+    crate::privacy::register(&mut timed);
     reports::register(&mut timed);
     listings::background::register_timed_work(&mut timed);
     timed.add("waking the workers", |state: SharedState| async move {
@@ -248,13 +249,22 @@ fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
             .configure(listings::routes::configure)
             .configure(crate::matching::routes::configure)
             .configure(crate::notify::routes::configure)
-            .configure(crate::reports::routes::configure),
+            .configure(crate::reports::routes::configure)
+            .configure(crate::privacy::routes::configure),
     );
 }
 
-/// The pages, beside the API: what every page shares, then each feature's.
+/// The pages, beside the API: what every page shares, then each feature's. The
+/// organizations' fixed addresses (`/orgs/new`) come before the profile (`/orgs/{id}`).
 fn pages(cfg: &mut web::ServiceConfig) {
-    cfg.configure(crate::web::configure).configure(auth::pages::configure).configure(listings::pages::configure);
+    cfg.configure(crate::web::configure)
+        .configure(auth::pages::configure)
+        .configure(registry::pages::configure)
+        .configure(listings::pages::configure)
+        .configure(matching::pages::configure)
+        .configure(notify::pages::configure)
+        .configure(crate::privacy::pages::configure)
+        .configure(reports::pages::configure);
 }
 
 /// The documentation reads the document from this server only: no badge from the public

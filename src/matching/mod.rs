@@ -4,6 +4,7 @@
 pub mod engine;
 pub mod lifecycle;
 pub mod notices;
+pub mod pages;
 pub mod routes;
 pub mod score;
 pub mod store;

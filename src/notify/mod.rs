@@ -5,6 +5,7 @@
 pub mod digest;
 pub mod emails;
 pub mod model;
+pub mod pages;
 pub mod routes;
 pub mod saved_searches;
 pub mod store;

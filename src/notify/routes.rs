@@ -10,7 +10,6 @@ use crate::app::AppState;
 use crate::auth::Principal;
 use crate::error::{AppError, FieldError, Text, Violations};
 use crate::http::{ApiJson, ApiQuery, PageParams};
-use crate::i18n::Lang;
 use crate::text::clean_line;
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -121,7 +120,7 @@ pub async fn read_all(state: web::Data<AppState>, principal: Principal) -> Resul
 }
 
 /// Email preference per kind: `instant`, `daily` (digest) or `off`.
-#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema, Default)]
 pub struct Preferences {
     pub new_match: Option<String>,
     pub match_response: Option<String>,
@@ -144,12 +143,17 @@ fn preferences_view(prefs: Vec<(Kind, Mode)>) -> Preferences {
     }
 }
 
+/// A user's email preferences, every kind named.
+pub async fn preferences(state: &AppState, user_id: &str) -> Result<Preferences, AppError> {
+    let user_id = user_id.to_owned();
+    Ok(preferences_view(state.db.run(move |conn| store::preferences(conn, &user_id)).await?))
+}
+
 /// The caller's email preferences.
 #[utoipa::path(tag = "notifications", security(("bearer" = [])), responses((status = 200, body = Preferences)))]
 #[get("/me/notification-preferences")]
 pub async fn get_preferences(state: web::Data<AppState>, principal: Principal) -> Result<HttpResponse, AppError> {
-    let prefs = state.db.run(move |conn| store::preferences(conn, &principal.user_id)).await?;
-    Ok(HttpResponse::Ok().json(preferences_view(prefs)))
+    Ok(HttpResponse::Ok().json(preferences(&state, &principal.user_id).await?))
 }
 
 /// Sets email preferences; kinds left out keep theirs.
@@ -160,6 +164,16 @@ pub async fn put_preferences(
     principal: Principal,
     ApiJson(body): ApiJson<Preferences>,
 ) -> Result<HttpResponse, AppError> {
+    let answer = set_preferences(&state, principal, body).await?;
+    Ok(HttpResponse::Ok().json(answer))
+}
+
+/// What `put_preferences` does, for the API and the pages alike.
+pub async fn set_preferences(
+    state: &web::Data<AppState>,
+    principal: Principal,
+    body: Preferences,
+) -> Result<Preferences, AppError> {
     let mut v = Violations::new();
     let mut changes = Vec::new();
     for (kind, field, value) in [
@@ -187,10 +201,10 @@ pub async fn put_preferences(
             store::preferences(conn, &principal.user_id)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(preferences_view(prefs)))
+    Ok(preferences_view(prefs))
 }
 
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 pub struct SavedSearchRequest {
     #[schema(required = true)]
     pub name: Option<String>,
@@ -219,13 +233,23 @@ pub async fn create_saved(
     principal: Principal,
     ApiJson(body): ApiJson<SavedSearchRequest>,
 ) -> Result<HttpResponse, AppError> {
+    let answer = save_search(&state, principal, body).await?;
+    Ok(HttpResponse::Created().json(answer))
+}
+
+/// What `create_saved` does, for the API and the pages alike.
+pub async fn save_search(
+    state: &web::Data<AppState>,
+    principal: Principal,
+    body: SavedSearchRequest,
+) -> Result<SavedSearchView, AppError> {
     let mut v = Violations::new();
     let name = v.require("name", body.name, |raw| match clean_line(&raw) {
         Some(name) if (1..=100).contains(&name.chars().count()) => Ok(name),
         _ => Err(FieldError::length("name", 1, 100)),
     });
     let query = v.require("query", body.query, |query| {
-        crate::listings::routes::search_query(&state, query.params()).map(|_| query).map_err(|error| match error {
+        crate::listings::routes::search_query(state, query.params()).map(|_| query).map_err(|error| match error {
             AppError::Validation(mut errors) if !errors.is_empty() => {
                 let first = errors.remove(0);
                 FieldError::new(format!("query.{}", first.field), first.code, first.message)
@@ -256,7 +280,7 @@ pub async fn create_saved(
                 .ok_or(AppError::NotFound)
         })
         .await?;
-    Ok(HttpResponse::Created().json(SavedSearchView::from(view)))
+    Ok(SavedSearchView::from(view))
 }
 
 /// Deletes one of the caller's saved searches.
@@ -291,23 +315,26 @@ fn resolve(state: &AppState, token: &str) -> Result<(String, Vec<Kind>, bool), A
 }
 
 #[derive(askama::Template)]
-#[template(path = "notify/unsubscribe_page.html")]
+#[template(path = "notify/unsubscribe.html")]
 struct UnsubscribePage<'a> {
-    frame: crate::email::Frame<'a>,
+    frame: crate::web::Frame<'a>,
     body: &'a str,
     form_action: Option<&'a str>,
     button: &'a str,
 }
 
-fn page(lang: Lang, title: &str, body: &str, form_action: Option<&str>) -> Result<HttpResponse, AppError> {
-    let page = UnsubscribePage {
-        frame: crate::email::Frame { lang: lang.code(), title, footer: "TechBridge" },
+fn page(
+    visitor: &crate::web::Visitor,
+    title: &str,
+    body: &str,
+    form_action: Option<&str>,
+) -> Result<HttpResponse, AppError> {
+    crate::web::render(&UnsubscribePage {
+        frame: crate::web::Frame::new(visitor, title, crate::web::layout::Section::Account),
         body,
         form_action,
-        button: lang.pick("Hủy đăng ký", "Unsubscribe"),
-    };
-    let html = askama::Template::render(&page).map_err(AppError::internal)?;
-    Ok(HttpResponse::Ok().content_type("text/html; charset=utf-8").body(html))
+        button: visitor.lang.pick("Hủy đăng ký", "Unsubscribe"),
+    })
 }
 
 /// The page an unsubscribe link opens: it changes nothing until its button is pressed, so
@@ -321,14 +348,14 @@ fn page(lang: Lang, title: &str, body: &str, form_action: Option<&str>) -> Resul
 pub async fn unsubscribe_page(
     state: web::Data<AppState>,
     token: web::Path<String>,
-    lang: crate::http::RequestLang,
+    visitor: crate::web::Visitor,
 ) -> Result<HttpResponse, AppError> {
     let (user_id, _, _) = resolve(&state, &token)?;
     state.db.run(move |conn| store::recipient(conn, &user_id)).await?.ok_or(AppError::NotFound)?;
     page(
-        lang.0,
-        lang.0.pick("Hủy đăng ký email", "Unsubscribe"),
-        lang.0.pick("Bấm nút dưới đây để ngừng nhận loại email này.", "Press the button to stop emails of this kind."),
+        &visitor,
+        visitor.t("Hủy đăng ký email", "Unsubscribe"),
+        visitor.t("Bấm nút dưới đây để ngừng nhận loại email này.", "Press the button to stop emails of this kind."),
         Some(&format!("/unsubscribe/{token}")),
     )
 }
@@ -344,7 +371,7 @@ pub async fn unsubscribe_page(
 pub async fn unsubscribe(
     state: web::Data<AppState>,
     token: web::Path<String>,
-    lang: crate::http::RequestLang,
+    visitor: crate::web::Visitor,
 ) -> Result<HttpResponse, AppError> {
     let (user_id, kinds, digest) = resolve(&state, &token)?;
     let now = state.clock.now();
@@ -366,9 +393,9 @@ pub async fn unsubscribe(
         })
         .await?;
     page(
-        lang.0,
-        lang.0.pick("Đã hủy đăng ký", "Unsubscribed"),
-        lang.0.pick(
+        &visitor,
+        visitor.t("Đã hủy đăng ký", "Unsubscribed"),
+        visitor.t(
             "Bạn sẽ không nhận loại email này nữa. Có thể bật lại trong phần cài đặt thông báo.",
             "You will no longer receive these emails. You can turn them back on in your notification settings.",
         ),

@@ -4,3 +4,15 @@
 
 pub mod access_log;
 pub mod consent;
+pub mod pages;
+pub mod routes;
+pub mod subject;
+
+/// The access log's pruning, on the timer.
+pub fn register(timed: &mut crate::schedule::TimedWork<crate::app::SharedState>) {
+    timed.add("private reads pruning", |state: crate::app::SharedState| async move {
+        let keep = chrono::Duration::days(state.settings.privacy.private_reads_keep_days.max(1));
+        let before = state.clock.now() - keep;
+        Ok(state.db.write(move |conn| routes::prune(conn, before)).await? as u64)
+    });
+}

@@ -7,6 +7,7 @@ pub mod events;
 pub mod lifecycle;
 pub mod membership;
 pub mod model;
+pub mod pages;
 pub mod routes;
 pub mod rules;
 pub mod service;

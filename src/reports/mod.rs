@@ -5,6 +5,7 @@ pub mod csv_cell;
 pub mod export;
 pub mod figures;
 pub mod model;
+pub mod pages;
 pub mod period;
 pub mod routes;
 pub mod service;

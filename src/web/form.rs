@@ -80,6 +80,9 @@ impl<T: DeserializeOwned + 'static> FromRequest for PageForm<T> {
 #[derive(Debug, Clone, Default)]
 pub struct FieldErrors {
     messages: BTreeMap<String, String>,
+    /// Remarks shown beside fields that are not refusals: a province's comments on the
+    /// fields it asked to change.
+    notes: BTreeMap<String, String>,
     /// Refusals that concern no field of the form (a conflict, a rule over several fields).
     pub general: Vec<String>,
 }
@@ -104,6 +107,17 @@ impl FieldErrors {
         let name = field.field.split(['.', '[']).next().unwrap_or(&field.field).to_owned();
         let message = field.message.get(lang).to_owned();
         self.messages.entry(name).and_modify(|m| m.push_str(&format!(" {message}"))).or_insert(message);
+    }
+
+    /// Adds remarks to show beside their fields.
+    pub fn with_notes(mut self, notes: impl IntoIterator<Item = (String, String)>) -> Self {
+        self.notes.extend(notes);
+        self
+    }
+
+    /// The remark for a field, if any.
+    pub fn note(&self, field: &str) -> Option<&str> {
+        self.notes.get(field).map(String::as_str)
     }
 
     /// The message for a field, for the template beside it.

@@ -12,6 +12,7 @@ pub mod form;
 pub mod labels;
 pub mod layout;
 pub mod page;
+pub mod picker;
 pub mod visitor;
 
 use actix_web::{HttpResponse, web};
@@ -31,7 +32,8 @@ use crate::i18n::Lang;
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/static/{name}", web::get().to(assets::serve))
         .route("/favicon.ico", web::get().to(favicon))
-        .route("/lang/{code}", web::get().to(switch_language));
+        .route("/lang/{code}", web::get().to(switch_language))
+        .route("/pickers/{scheme}", web::get().to(picker::filtered));
 }
 
 async fn favicon() -> HttpResponse {

@@ -355,10 +355,16 @@ struct DetailPage<'a> {
 
 /// `/listings/{id}`: the public fields; for the organization's members and its officers
 /// the review state too; the confidential details for them and a connected partner.
+#[derive(Debug, Deserialize)]
+pub struct DoneQuery {
+    done: Option<String>,
+}
+
 pub async fn detail(
     state: web::Data<AppState>,
     visitor: Visitor,
     id: web::Path<String>,
+    done: web::Query<DoneQuery>,
 ) -> Result<HttpResponse, AppError> {
     let principal = visitor.principal.clone();
     let now = state.clock.now();
@@ -468,7 +474,26 @@ pub async fn detail(
         confidential,
         is_member,
         review_comments,
-        frame: Frame::new(&visitor, title_in(&view, &labels), Section::Marketplace),
+        frame: Frame::new(&visitor, title_in(&view, &labels), Section::Marketplace)
+            .with_flash(done_message(done.done.as_deref(), lang)),
         view,
     })
+}
+
+/// What the page says after a member's step.
+fn done_message(done: Option<&str>, lang: crate::i18n::Lang) -> Option<String> {
+    let (vi, en) = match done? {
+        "created" => {
+            ("Đã lưu bản nháp. Kiểm tra lại rồi gửi duyệt.", "Draft saved. Check it, then submit it for review.")
+        }
+        "saved" => ("Đã lưu thay đổi.", "Changes saved."),
+        "submitted" => (
+            "Đã gửi duyệt (hoặc đã đăng, nếu tỉnh đăng ngay).",
+            "Submitted for review (or published, where the province publishes at once).",
+        ),
+        "closed" => ("Đã đóng tin.", "The listing is closed."),
+        "renewed" => ("Đã gia hạn tin.", "The listing is renewed."),
+        _ => return None,
+    };
+    Some(lang.pick(vi, en).to_owned())
 }

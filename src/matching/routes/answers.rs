@@ -56,6 +56,18 @@ pub async fn respond(
     id: web::Path<String>,
     ApiJson(body): ApiJson<ResponseRequest>,
 ) -> Result<HttpResponse, AppError> {
+    let answer = respond_to_match(&state, principal, ip, id.into_inner(), body).await?;
+    Ok(HttpResponse::Ok().json(answer))
+}
+
+/// What `respond` does, for the API and the pages alike.
+pub async fn respond_to_match(
+    state: &web::Data<AppState>,
+    principal: Principal,
+    ip: ClientIp,
+    id: String,
+    body: ResponseRequest,
+) -> Result<MatchView, AppError> {
     let mut v = Violations::new();
     let response = v.require("response", body.response, |raw| Response::parse_field("response", &raw));
     let reason = match body.reason_code.filter(|r| !r.is_empty()) {
@@ -140,7 +152,7 @@ pub async fn respond(
         })
         .await?;
     state.jobs.wake();
-    Ok(HttpResponse::Ok().json(view))
+    Ok(view)
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
@@ -168,7 +180,18 @@ pub async fn deal(
     id: web::Path<String>,
     body: OptionalJson<DealRequest>,
 ) -> Result<HttpResponse, AppError> {
-    let body = body.0.unwrap_or_default();
+    let answer = record_deal(&state, principal, ip, id.into_inner(), body.0.unwrap_or_default()).await?;
+    Ok(HttpResponse::Ok().json(answer))
+}
+
+/// What `deal` does, for the API and the pages alike.
+pub async fn record_deal(
+    state: &web::Data<AppState>,
+    principal: Principal,
+    ip: ClientIp,
+    id: String,
+    body: DealRequest,
+) -> Result<MatchView, AppError> {
     let mut v = Violations::new();
     let value = body.value_vnd.and_then(|amount| v.check(Vnd::parse("value_vnd", amount)));
     let date = body.date.filter(|d| !d.is_empty()).and_then(|raw| {
@@ -226,7 +249,7 @@ pub async fn deal(
             views::view(conn, &updated, &access)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(view))
+    Ok(view)
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
@@ -251,7 +274,18 @@ pub async fn close(
     id: web::Path<String>,
     body: OptionalJson<CloseRequest>,
 ) -> Result<HttpResponse, AppError> {
-    let body = body.0.unwrap_or_default();
+    let answer = close_match(&state, principal, ip, id.into_inner(), body.0.unwrap_or_default()).await?;
+    Ok(HttpResponse::Ok().json(answer))
+}
+
+/// What `close` does, for the API and the pages alike.
+pub async fn close_match(
+    state: &web::Data<AppState>,
+    principal: Principal,
+    ip: ClientIp,
+    id: String,
+    body: CloseRequest,
+) -> Result<MatchView, AppError> {
     let reason = body
         .reason
         .and_then(|r| clean_block(&r))
@@ -295,5 +329,5 @@ pub async fn close(
             views::view(conn, &updated, &access)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(view))
+    Ok(view)
 }

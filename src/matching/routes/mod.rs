@@ -1,8 +1,8 @@
 //! The matches' API: reading them, the two sides' answers, and the officers' tools.
 
-mod answers;
-mod officers;
-mod reading;
+pub mod answers;
+pub mod officers;
+pub mod reading;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 

@@ -57,7 +57,16 @@ pub async fn list(
     principal: Principal,
     params: ApiQuery<MatchListParams>,
 ) -> Result<HttpResponse, AppError> {
-    let params = params.0;
+    let answer = matches_page(&state, principal, params.0).await?;
+    Ok(HttpResponse::Ok().json(answer))
+}
+
+/// What `list` does, for the API and the pages alike.
+pub async fn matches_page(
+    state: &web::Data<AppState>,
+    principal: Principal,
+    params: MatchListParams,
+) -> Result<MatchPage, AppError> {
     let (page, per_page) = PageParams { page: params.page, per_page: params.per_page }.resolve()?;
     let match_state = MatchState::parse_filter("state", params.state.as_deref())?;
     let result = state
@@ -100,7 +109,7 @@ pub async fn list(
             })
         })
         .await?;
-    Ok(HttpResponse::Ok().json(result))
+    Ok(result)
 }
 
 /// One match: its score and every part of it, the two listings, each side's answer, and —
@@ -117,6 +126,12 @@ pub async fn get_one(
     principal: Principal,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
+    let answer = match_view(&state, principal, id.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(answer))
+}
+
+/// What `get_one` does, for the API and the pages alike.
+pub async fn match_view(state: &web::Data<AppState>, principal: Principal, id: String) -> Result<MatchView, AppError> {
     let view = state
         .db
         .run(move |conn| {
@@ -124,7 +139,7 @@ pub async fn get_one(
             views::view(conn, &row, &access)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(view))
+    Ok(view)
 }
 
 /// Every step of the match: who, what, when.
