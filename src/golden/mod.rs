@@ -453,7 +453,6 @@ fn weekly_email(
     now: NaiveDateTime,
 ) -> OutgoingEmail {
     let (title, paragraphs) = crate::reports::weekly::summary(lang, PROVINCE, week_start, figures, waiting, now);
-    let week_end = week_start + chrono::Duration::days(6);
     instant(&Notice {
         user_id: USER_ID,
         kind: Kind::WeeklySummary,
@@ -465,7 +464,7 @@ fn weekly_email(
         tenant_id: Some(PROVINCE_ID),
         title,
         paragraphs,
-        link: Some(format!("{SITE}/api/v1/tenants/{PROVINCE_ID}/stats?from={week_start}&to={week_end}")),
+        link: Some(crate::reports::weekly::figures_link(PUBLIC_URL, PROVINCE_ID, week_start)),
         entity: None,
     })
 }

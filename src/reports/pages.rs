@@ -26,19 +26,28 @@ struct ProvincePage<'a> {
 }
 
 /// `/provinces/{code}`: what a province reports on, the public view.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct PeriodQuery {
+    from: Option<String>,
+    to: Option<String>,
+}
+
 async fn province(
     state: web::Data<AppState>,
     visitor: Visitor,
     code_path: web::Path<String>,
+    query: web::Query<PeriodQuery>,
 ) -> Result<HttpResponse, AppError> {
     let province_code = code_path.into_inner();
+    let from = query.from.as_deref().filter(|f| !f.is_empty());
+    let to = query.to.as_deref().filter(|t| !t.is_empty());
+    let period = Period::parse(from, to).map_err(AppError::Validation)?;
     let now = state.clock.now();
     let taxonomy = state.taxonomy.clone();
     let figures = state
         .db
         .run(move |conn| {
             let province = crate::tenants::store::find_active(conn, &province_code)?;
-            let period = Period::parse(None, None).map_err(AppError::Validation)?;
             service::province_figures(conn, &taxonomy, &province, period, View::Public, now)
         })
         .await?;

@@ -80,13 +80,7 @@ fn send_one(
         return Ok(false);
     }
     let week = week_label(week_start);
-    let link = format!(
-        "{}/api/v1/tenants/{}/stats?from={}&to={}",
-        state.settings.server.public_url.trim_end_matches('/'),
-        province.id,
-        week_start,
-        week_start + Duration::days(6)
-    );
+    let link = figures_link(&state.settings.server.public_url, &province.id, week_start);
     for (user_id, email, name, language) in &recipients {
         let lang = Lang::parse(language).unwrap_or_default();
         let (title, paragraphs) = summary(lang, &province.name_vi, week_start, &figures, &waiting, now);
@@ -205,3 +199,12 @@ New matches: {matches}; connections: {}; deals: {}.",
         }
     }
 }
+/// The page of the province's figures for the week starting `week_start`. Pure.
+pub fn figures_link(public_url: &str, province: &str, week_start: chrono::NaiveDate) -> String {
+    format!(
+        "{}/provinces/{province}?from={week_start}&to={}",
+        public_url.trim_end_matches('/'),
+        week_start + Duration::days(6)
+    )
+}
+

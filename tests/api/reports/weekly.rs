@@ -96,7 +96,7 @@ async fn admins_get_the_weeks_figures_once() {
         "Quyết định thẩm định: 1, thời gian xử lý trung vị 3 giờ.",
         "Đang chờ thẩm định: 1.",
         "• Công ty Chờ Duyệt (tổ chức), chờ 5 ngày",
-        "/api/v1/tenants/01/stats?from=2026-03-02&to=2026-03-08",
+        "/provinces/01?from=2026-03-02&to=2026-03-08",
         "/unsubscribe/",
     ] {
         assert!(mail.contains(line), "missing {line:?} in\n{mail}");
