@@ -307,6 +307,26 @@ pub fn delete_account(conn: &mut DbConnection, user_id: &str, now: NaiveDateTime
             .filter(jobs::status.ne(crate::jobs::status::RUNNING)),
     )
     .execute(conn)?;
+    // Mail to others that names the person (an invitation they sent): history is
+    // dropped, mail still waiting keeps its text without the name and the address.
+    for needle in [email.as_str(), name.as_str()].into_iter().filter(|n| !n.trim().is_empty()) {
+        let pattern = format!("%{}%", needle.replace('%', "").replace('_', "\\_"));
+        let finished = [crate::jobs::status::DONE, crate::jobs::status::DEAD];
+        diesel::delete(
+            jobs::table.filter(jobs::status.eq_any(finished)).filter(jobs::payload.like(&pattern).escape('\\')),
+        )
+        .execute(conn)?;
+        let waiting: Vec<(i64, String)> = jobs::table
+            .filter(jobs::status.eq(crate::jobs::status::QUEUED))
+            .filter(jobs::payload.like(&pattern).escape('\\'))
+            .select((jobs::id, jobs::payload))
+            .load(conn)?;
+        for (id, payload) in waiting {
+            diesel::update(jobs::table.find(id))
+                .set(jobs::payload.eq(payload.replace(needle, "[deleted]")))
+                .execute(conn)?;
+        }
+    }
     diesel::update(sent_emails::table.filter(sent_emails::recipient.eq(&email)))
         .set(sent_emails::recipient.eq(&pseudonym))
         .execute(conn)?;

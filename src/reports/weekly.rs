@@ -207,4 +207,3 @@ pub fn figures_link(public_url: &str, province: &str, week_start: chrono::NaiveD
         week_start + Duration::days(6)
     )
 }
-

@@ -18,6 +18,7 @@ mod layering;
 mod listings;
 mod matching;
 mod operations;
+mod pages;
 mod reference_data;
 mod registry;
 mod reports;

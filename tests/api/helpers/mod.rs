@@ -2,7 +2,9 @@
 //! HTTP. The same test bodies run on SQLite and, with `TECHBRIDGE_TEST_POSTGRES_URL` set,
 //! on PostgreSQL.
 
+pub mod browser;
 pub mod database;
+pub mod dump;
 pub mod listings;
 pub mod orgs;
 pub mod server;
