@@ -8,6 +8,7 @@ mod helpers;
 mod abuse;
 mod accounts;
 mod bad_input;
+mod browser;
 mod cli;
 mod contract;
 mod crash;
