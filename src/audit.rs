@@ -67,3 +67,29 @@ pub fn history(conn: &mut DbConnection, entity_type: &str, entity_id: &str) -> R
         .select(AuditRecord::as_select())
         .load(conn)?)
 }
+
+/// The history of one entity with the name of each actor, for the officers' pages.
+pub fn history_with_names(
+    conn: &mut DbConnection,
+    entity_type: &str,
+    entity_id: &str,
+) -> Result<Vec<(AuditRecord, Option<String>)>, AppError> {
+    use crate::db::schema::users;
+    let records = history(conn, entity_type, entity_id)?;
+    let mut actors: Vec<String> = records.iter().filter_map(|r| r.actor_id.clone()).collect();
+    actors.sort();
+    actors.dedup();
+    let names: std::collections::HashMap<String, String> = users::table
+        .filter(users::id.eq_any(&actors))
+        .select((users::id, users::full_name))
+        .load::<(String, String)>(conn)?
+        .into_iter()
+        .collect();
+    Ok(records
+        .into_iter()
+        .map(|record| {
+            let name = record.actor_id.as_ref().and_then(|id| names.get(id).cloned());
+            (record, name)
+        })
+        .collect())
+}

@@ -1,6 +1,7 @@
 //! TechBridge: a multi-tenant registry and technology matchmaking marketplace for Vietnam's
 //! provincial Departments of Science and Technology.
 
+pub mod admin;
 pub mod app;
 pub mod audit;
 pub mod auth;

@@ -250,7 +250,8 @@ fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
             .configure(crate::matching::routes::configure)
             .configure(crate::notify::routes::configure)
             .configure(crate::reports::routes::configure)
-            .configure(crate::privacy::routes::configure),
+            .configure(crate::privacy::routes::configure)
+            .configure(crate::admin::jobs::configure),
     );
 }
 
@@ -264,7 +265,8 @@ fn pages(cfg: &mut web::ServiceConfig) {
         .configure(matching::pages::configure)
         .configure(notify::pages::configure)
         .configure(crate::privacy::pages::configure)
-        .configure(reports::pages::configure);
+        .configure(reports::pages::configure)
+        .configure(crate::admin::pages::configure);
 }
 
 /// The documentation reads the document from this server only: no badge from the public

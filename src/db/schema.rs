@@ -416,6 +416,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    review_snapshots (entity_type, entity_id) {
+        entity_type -> Text,
+        entity_id -> Text,
+        version -> Integer,
+        fields -> Text,
+        approved_by -> Nullable<Text>,
+        approved_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     schedule_leases (name) {
         name -> Text,
         holder -> Text,
@@ -466,6 +477,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     weekly_summaries,
     consents,
     private_reads,
+    review_snapshots,
 );
 
 // The figures count listings by code and kind.

@@ -427,6 +427,7 @@ fn week_figures(week_start: NaiveDate, now: NaiveDateTime) -> ProvinceFigures {
                 total: 5,
                 oldest_submitted_at: Some(at("2026-11-09", "03:15:00")),
                 oldest_waiting_hours: Some(334.0),
+                by_age: Vec::new(),
             },
         }),
     }

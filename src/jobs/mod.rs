@@ -10,7 +10,11 @@ mod runner;
 mod worker;
 
 pub use error::JobError;
-pub use queue::{ClaimedJob, JobCounts, JobQueue, NewJob, counts, status_by_key};
+pub use queue::{ClaimedJob, JobCounts, JobQueue, JobSummary, NewJob, counts, status_by_key};
+pub mod admin {
+    //! Inspecting and retrying jobs (for platform administrators).
+    pub use super::queue::{find, list, retry_dead};
+}
 pub use retry::backoff_delay;
 pub use runner::{Job, JobRunner};
 pub use worker::Workers;

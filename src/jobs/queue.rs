@@ -274,3 +274,72 @@ pub fn status_by_key(conn: &mut DbConnection, dedupe_key: &str) -> Result<Option
         .first(conn)
         .optional()?)
 }
+
+/// A job as an administrator inspects it: what, how often tried, the last error. The
+/// payload stays out (it can hold personal data).
+#[derive(Debug, Clone, Serialize, Queryable, Selectable, utoipa::ToSchema)]
+#[diesel(table_name = jobs)]
+pub struct JobSummary {
+    pub id: i64,
+    pub kind: String,
+    pub status: String,
+    pub attempts: i32,
+    pub max_attempts: i32,
+    pub last_error: Option<String>,
+    #[serde(serialize_with = "crate::http::time::utc")]
+    #[schema(value_type = String, format = DateTime)]
+    pub run_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::http::time::utc")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::http::time::utc")]
+    #[schema(value_type = String, format = DateTime)]
+    pub updated_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::http::time::utc_option")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub finished_at: Option<NaiveDateTime>,
+}
+
+/// One page of the jobs in `status` (every state but done when `None`), the most
+/// recently changed first, and how many there are.
+pub fn list(
+    conn: &mut DbConnection,
+    status: Option<&str>,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<JobSummary>, i64), AppError> {
+    let filtered = || {
+        let query = jobs::table.into_boxed();
+        match status {
+            Some(status) => query.filter(jobs::status.eq(status.to_owned())),
+            None => query.filter(jobs::status.ne(DONE)),
+        }
+    };
+    let total = filtered().count().get_result(conn)?;
+    let items = filtered()
+        .order((jobs::updated_at.desc(), jobs::id.desc()))
+        .offset(offset)
+        .limit(limit)
+        .select(JobSummary::as_select())
+        .load(conn)?;
+    Ok((items, total))
+}
+
+pub fn find(conn: &mut DbConnection, id: i64) -> Result<Option<JobSummary>, AppError> {
+    Ok(jobs::table.find(id).select(JobSummary::as_select()).first(conn).optional()?)
+}
+
+/// Puts a dead job back in the queue with its attempts renewed; false when it is not
+/// (or no longer) dead.
+pub fn retry_dead(conn: &mut DbConnection, id: i64, now: NaiveDateTime) -> Result<bool, AppError> {
+    let moved = diesel::update(jobs::table.find(id).filter(jobs::status.eq(DEAD)))
+        .set((
+            jobs::status.eq(QUEUED),
+            jobs::attempts.eq(0),
+            jobs::run_at.eq(now),
+            jobs::finished_at.eq(None::<NaiveDateTime>),
+            jobs::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(moved == 1)
+}

@@ -134,6 +134,18 @@ pub fn apply_step(
         },
         now,
     )?;
+    if to == ListingStatus::Published {
+        let published = store::find(conn, &record.row.id)?.ok_or(AppError::NotFound)?;
+        review::snapshot::record(
+            conn,
+            ENTITY,
+            &record.row.id,
+            published.row.version,
+            &reviewed_values(&published),
+            step.actor,
+            now,
+        )?;
+    }
     indexing::listing_changed(conn, &record.row.id)?;
     // Published or gone: matching finds its matches, or closes its open suggestions.
     crate::matching::engine::enqueue(conn, state, &record.row.id)?;
@@ -146,6 +158,25 @@ pub fn apply_step(
         email_owners(state, conn, record, event, step.reason, step.field_comments, format!("v{}", version + 1))?;
     }
     store::find(conn, &record.row.id)?.ok_or(AppError::NotFound)
+}
+
+/// The listing's public fields as its province reviews them, for comparing an edit with the
+/// version last published.
+pub fn reviewed_values(record: &ListingRecord) -> review::snapshot::Fields {
+    let view = serde_json::to_value(super::views::ListingView::public(record)).unwrap_or_default();
+    review::snapshot::flatten(
+        &view,
+        &["id", "status", "organization", "published_at", "expires_at", "highlights", "private"],
+    )
+}
+
+/// What changed since the listing was last published.
+pub fn changes_since_publication(
+    conn: &mut DbConnection,
+    record: &ListingRecord,
+) -> Result<review::snapshot::ChangesView, AppError> {
+    let snapshot = review::snapshot::last_approved(conn, ENTITY, &record.row.id)?;
+    Ok(review::snapshot::ChangesView::between(snapshot.as_ref(), &reviewed_values(record), record.row.version))
 }
 
 pub fn email_owners(

@@ -270,21 +270,8 @@ async fn detail_page(
     errors: FieldErrors,
     flash: Option<String>,
 ) -> Result<HttpResponse, AppError> {
+    // Reading the contacts is logged by `match_view`.
     let view = match_view(state, signed.principal.clone(), id).await?;
-    if view.contacts.is_some() {
-        // The two sides read each other's private contact details: logged, each read.
-        let (reader, now) = (signed.principal.user_id.clone(), state.clock.now());
-        let orgs = [view.offer.organization_id.clone(), view.need.organization_id.clone()];
-        state
-            .db
-            .write(move |conn| {
-                for org in &orgs {
-                    crate::privacy::access_log::record(conn, &reader, org, "match_contacts", now)?;
-                }
-                Ok(())
-            })
-            .await?;
-    }
     let lang = signed.visitor.lang;
     let labels = labels(state, lang).await?;
     let sentences = view.score_parts.iter().map(|p| sentence(p, &labels)).collect();

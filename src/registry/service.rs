@@ -12,6 +12,7 @@ use super::emails::{self, Decision};
 use super::lifecycle::{OrgAction, OrgStatus, transition};
 use super::rules::{self, Context, Organization, OrganizationInput};
 use super::store::{self, OrgRecord, TransitionRecord};
+use super::views::OrganizationView;
 use crate::app::AppState;
 use crate::audit::{self, AuditEntry};
 use crate::auth::Principal;
@@ -194,6 +195,18 @@ pub fn apply_step(
         },
         now,
     )?;
+    if to == OrgStatus::Approved && step.action == OrgAction::Approve {
+        let approved = store::find(conn, &record.row.id)?.ok_or(AppError::NotFound)?;
+        review::snapshot::record(
+            conn,
+            ENTITY,
+            &record.row.id,
+            approved.row.version,
+            &reviewed_values(&approved),
+            Some(step.actor),
+            now,
+        )?;
+    }
     // Suspension hides the organization's listings, reinstatement shows them again.
     super::events::standing_changed(conn, &state.jobs, &record.row.id)?;
     if step.action.is_decision() {
@@ -237,6 +250,23 @@ fn email_owners(
 }
 
 /// What the review's conflicts call an organization.
+/// The organization's fields as its province reviews them, for comparing an edit with the
+/// approved version. The contact person's details are left out: they are personal data,
+/// kept in one place only.
+pub fn reviewed_values(record: &OrgRecord) -> review::snapshot::Fields {
+    let view = serde_json::to_value(OrganizationView::public(record)).unwrap_or_default();
+    review::snapshot::flatten(&view, &["id", "status", "approved_at", "private"])
+}
+
+/// What changed since the province last approved the organization.
+pub fn changes_since_approval(
+    conn: &mut DbConnection,
+    record: &OrgRecord,
+) -> Result<review::snapshot::ChangesView, AppError> {
+    let snapshot = review::snapshot::last_approved(conn, ENTITY, &record.row.id)?;
+    Ok(review::snapshot::ChangesView::between(snapshot.as_ref(), &reviewed_values(record), record.row.version))
+}
+
 pub const REVIEWED: Reviewed = Reviewed { vi: "hồ sơ", en: "organization" };
 
 /// 409: the organization changed since the caller read `version`.

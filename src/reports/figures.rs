@@ -177,3 +177,44 @@ mod tests {
         );
     }
 }
+
+/// The age groups of a review queue, youngest first.
+pub const QUEUE_AGES: &[(&str, i64)] = &[
+    ("under_1_day", 24),
+    ("1_to_3_days", 72),
+    ("3_to_7_days", 168),
+    ("7_to_14_days", 336),
+    ("over_14_days", i64::MAX),
+];
+
+/// How many of the items submitted at `times` fall in each age group at `now` (every group
+/// listed, empty ones with 0).
+pub fn queue_by_age(times: &[NaiveDateTime], now: NaiveDateTime) -> Vec<(&'static str, i64)> {
+    let mut counts: Vec<(&'static str, i64)> = QUEUE_AGES.iter().map(|(name, _)| (*name, 0)).collect();
+    for at in times {
+        let hours = (now - *at).num_hours().max(0);
+        if let Some(index) = QUEUE_AGES.iter().position(|(_, below)| hours < *below) {
+            counts[index].1 += 1;
+        }
+    }
+    counts
+}
+
+#[cfg(test)]
+mod queue_age_tests {
+    use chrono::{Duration, NaiveDate};
+
+    use super::*;
+
+    #[test]
+    fn waiting_items_fall_in_their_age_group() {
+        let now = NaiveDate::from_ymd_opt(2026, 12, 4).unwrap().and_hms_opt(12, 0, 0).unwrap();
+        let ago = |hours| now - Duration::hours(hours);
+        let groups = queue_by_age(&[ago(0), ago(23), ago(24), ago(71), ago(72), ago(200), ago(336), ago(5000)], now);
+        assert_eq!(
+            groups,
+            vec![("under_1_day", 2), ("1_to_3_days", 2), ("3_to_7_days", 1), ("7_to_14_days", 1), ("over_14_days", 2)]
+        );
+        assert_eq!(queue_by_age(&[], now).iter().map(|g| g.1).sum::<i64>(), 0);
+    }
+}

@@ -154,6 +154,17 @@ pub struct QueueFigures {
     pub oldest_submitted_at: Option<NaiveDateTime>,
     /// Hours the oldest item has waited.
     pub oldest_waiting_hours: Option<f64>,
+    /// Province figures only: what waits, by how long it has waited (`under_1_day`,
+    /// `1_to_3_days`, `3_to_7_days`, `7_to_14_days`, `over_14_days`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub by_age: Vec<AgeCount>,
+}
+
+/// Items of a queue that have waited this long.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct AgeCount {
+    pub age: String,
+    pub count: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]

@@ -6,8 +6,9 @@ use chrono::NaiveDateTime;
 
 use super::figures::{ReviewEvent, per_month, percentile, review_cycles, review_time_per_month, round2};
 use super::model::{
-    CodeFigures, Indicator, KindCount, KindStatusCount, ListingFigures, MatchFigures, NationalFigures, NationalRow,
-    OrganizationFigures, ProvinceFigures, ProvinceRef, QueueFigures, ReviewFigures, StateCount, TargetProgress,
+    AgeCount, CodeFigures, Indicator, KindCount, KindStatusCount, ListingFigures, MatchFigures, NationalFigures,
+    NationalRow, OrganizationFigures, ProvinceFigures, ProvinceRef, QueueFigures, ReviewFigures, StateCount,
+    TargetProgress,
 };
 use super::period::Period;
 use super::store::{self, Bounds, CodeCount, Deal, MatchCount, TargetRow, Waiting};
@@ -206,7 +207,8 @@ fn summary(cycles: &[(NaiveDateTime, f64)]) -> (i64, Option<f64>, Option<f64>) {
     (hours.len() as i64, percentile(&hours, 0.5).map(round2), percentile(&hours, 0.9).map(round2))
 }
 
-fn queue_figures(waiting: Option<&Waiting>, now: NaiveDateTime) -> QueueFigures {
+/// What waits now; `by_age` is given for a province's figures only.
+fn queue_figures(waiting: Option<&Waiting>, by_age: Vec<AgeCount>, now: NaiveDateTime) -> QueueFigures {
     let waiting = waiting.cloned().unwrap_or_default();
     QueueFigures {
         organizations: waiting.organizations,
@@ -214,6 +216,7 @@ fn queue_figures(waiting: Option<&Waiting>, now: NaiveDateTime) -> QueueFigures 
         total: waiting.organizations + waiting.listings,
         oldest_submitted_at: waiting.oldest,
         oldest_waiting_hours: waiting.oldest.map(|at| round2((now - at).num_seconds() as f64 / 3600.0)),
+        by_age,
     }
 }
 
@@ -286,12 +289,16 @@ pub fn province_figures(
             let cycles = cycles_in(&events, &period);
             let (decisions, median_hours, p90_hours) = summary(&cycles);
             let waiting = store::waiting(conn, Some(tenant))?;
+            let by_age = super::figures::queue_by_age(&store::waiting_since(conn, tenant)?, now)
+                .into_iter()
+                .map(|(age, count)| AgeCount { age: age.to_owned(), count })
+                .collect();
             Some(ReviewFigures {
                 decisions,
                 median_hours,
                 p90_hours,
                 per_month: review_time_per_month(&cycles, NaiveDateTime::MIN, NaiveDateTime::MAX),
-                queue: queue_figures(waiting.get(tenant), now),
+                queue: queue_figures(waiting.get(tenant), by_age, now),
             })
         }
         View::Public => None,
@@ -366,7 +373,7 @@ pub fn national_figures(
                waiting: Option<&Waiting>| {
         let st = st_enterprises(&progress(&targets, code, now_tally), now_tally);
         let (decisions, median, p90) = summary(cycles);
-        let queue = queue_figures(waiting, now);
+        let queue = queue_figures(waiting, Vec::new(), now);
         NationalRow {
             code: code.to_owned(),
             name_vi: name.to_owned(),

@@ -338,6 +338,24 @@ pub fn waiting(conn: &mut DbConnection, tenant: Option<&str>) -> Result<BTreeMap
     Ok(by_tenant)
 }
 
+/// When each item waiting for a province's review was submitted (organizations and
+/// listings), for the age of its queue.
+pub fn waiting_since(conn: &mut DbConnection, tenant: &str) -> Result<Vec<NaiveDateTime>, AppError> {
+    let mut times: Vec<Option<NaiveDateTime>> = organizations::table
+        .filter(organizations::status.eq(OrgStatus::Submitted.as_str()))
+        .filter(organizations::tenant_id.eq(tenant))
+        .select(organizations::submitted_at)
+        .load(conn)?;
+    times.extend(
+        listings::table
+            .filter(listings::status.eq(ListingStatus::PendingReview.as_str()))
+            .filter(listings::tenant_id.eq(tenant))
+            .select(listings::submitted_at)
+            .load::<Option<NaiveDateTime>>(conn)?,
+    );
+    Ok(times.into_iter().flatten().collect())
+}
+
 fn earliest(a: Option<NaiveDateTime>, b: Option<NaiveDateTime>) -> Option<NaiveDateTime> {
     match (a, b) {
         (Some(a), Some(b)) => Some(a.min(b)),

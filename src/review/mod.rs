@@ -6,6 +6,7 @@ pub mod conflict;
 pub mod decision;
 pub mod owners;
 pub mod queue;
+pub mod snapshot;
 
 pub use conflict::{Reviewed, check_version, not_allowed, stale};
 pub use decision::{Commentable, Decision, DecisionRequest, ReviewAction, parse_decision};

@@ -44,6 +44,22 @@ impl ReviewQueues {
         ReviewQueues { sources }
     }
 
+    /// The types of item the queue holds, the default first.
+    pub fn types(&self) -> Vec<&'static str> {
+        self.sources.iter().map(|s| s.item_type()).collect()
+    }
+
+    /// One page of the waiting items of `item_type` (the default type when `None`).
+    pub fn page(
+        &self,
+        conn: &mut DbConnection,
+        item_type: Option<&str>,
+        scope: &TenantScope,
+        query: &QueueQuery,
+    ) -> Result<(Vec<serde_json::Value>, i64), AppError> {
+        self.source(item_type)?.page(conn, scope, query)
+    }
+
     fn source(&self, item_type: Option<&str>) -> Result<&dyn QueueSource, AppError> {
         let found = match item_type {
             None => self.sources.first(),

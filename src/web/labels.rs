@@ -39,6 +39,23 @@ pub fn code(code: &str, lang: Lang) -> String {
         "intermediary" => ("Tổ chức trung gian", "Intermediary"),
         "fund" => ("Quỹ", "Fund"),
         "enterprise" => ("Doanh nghiệp", "Enterprise"),
+        // review and lifecycle actions, as the history names them
+        "approve" => ("Phê duyệt", "Approve"),
+        "reject" => ("Từ chối", "Reject"),
+        "request_changes" => ("Yêu cầu chỉnh sửa", "Request changes"),
+        "suspend" => ("Đình chỉ", "Suspend"),
+        "reinstate" => ("Khôi phục", "Reinstate"),
+        "submit" => ("Gửi duyệt", "Submit"),
+        "resubmit" => ("Gửi duyệt lại sau khi sửa", "Sent back to review by an edit"),
+        "create" => ("Tạo mới", "Created"),
+        "update" => ("Chỉnh sửa", "Edited"),
+        "publish" => ("Đăng tự động", "Published automatically"),
+        "expire" => ("Hết hạn", "Expired"),
+        "renew" => ("Gia hạn", "Renewed"),
+        "close" => ("Đóng", "Closed"),
+        // province staff
+        "moderator" => ("Cán bộ duyệt", "Moderator"),
+        "tenant_admin" => ("Quản trị của tỉnh", "Province admin"),
         // members
         "owner" => ("Chủ sở hữu", "Owner"),
         "editor" => ("Biên tập viên", "Editor"),

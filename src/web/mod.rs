@@ -5,6 +5,7 @@
 //! services as the API.
 
 pub mod assets;
+pub mod charts;
 pub mod cookies;
 pub mod display;
 pub mod errors;

@@ -44,7 +44,8 @@ pub struct ProfileQuery {
 }
 
 /// `/orgs/{id}`: public fields and published listings; members and the province's
-/// officers also see the contact and the review state (an officer's read is logged).
+/// officers also see the contact and the review state (an officer's read is logged by
+/// `organization_view`).
 pub async fn profile(
     state: web::Data<AppState>,
     visitor: Visitor,
@@ -55,16 +56,6 @@ pub async fn profile(
     let caller = MaybePrincipal(visitor.principal.clone());
     let view = organization_view(&state, caller.clone(), id.clone()).await?;
     let is_member = view.private.as_ref().is_some_and(|p| p.my_role.is_some());
-    if view.private.is_some()
-        && !is_member
-        && let Some(reader) = &visitor.principal
-    {
-        let (reader, org, now) = (reader.user_id.clone(), id.clone(), state.clock.now());
-        state
-            .db
-            .write(move |conn| crate::privacy::access_log::record(conn, &reader, &org, "organization_contact", now))
-            .await?;
-    }
     let listings = crate::listings::routes::manage::listings_of_org(&state, caller, id.clone()).await?;
     let labels = labels(&state, visitor.lang).await?;
     let lang = visitor.lang;

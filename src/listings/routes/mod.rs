@@ -17,5 +17,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(manage::close)
         .service(manage::renew)
         .service(review::decide)
-        .service(review::history);
+        .service(review::history)
+        .service(review::changes);
 }

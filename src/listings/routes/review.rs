@@ -69,9 +69,19 @@ pub async fn decide(
     id: web::Path<String>,
     ApiJson(body): ApiJson<DecisionRequest>,
 ) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::Ok().json(decide_listing(&state, principal, ip, id.into_inner(), body).await?))
+}
+
+/// The province's decision on a listing, for the API and the review pages.
+pub async fn decide_listing(
+    state: &web::Data<AppState>,
+    principal: Principal,
+    ip: ClientIp,
+    id: String,
+    body: DecisionRequest,
+) -> Result<ListingView, AppError> {
     let now = state.clock.now();
     let app = state.clone();
-    let id = id.into_inner();
     let view = state
         .db
         .write(move |conn| {
@@ -102,7 +112,7 @@ pub async fn decide(
         })
         .await?;
     state.jobs.wake();
-    Ok(HttpResponse::Ok().json(view))
+    Ok(view)
 }
 
 /// Every change of the listing: who, from which state to which, why, when, from where.
@@ -133,6 +143,41 @@ pub async fn history(
         })
         .await?;
     Ok(HttpResponse::Ok().json(records))
+}
+
+/// What changed since the listing was last published, field by field (public fields).
+/// For owners and the province's officers.
+#[utoipa::path(
+    tag = "listings",
+    security(("bearer" = [])),
+    params(("id" = String, Path)),
+    responses(
+        (status = 200, body = crate::review::snapshot::ChangesView),
+        (status = 403, body = crate::error::ProblemBody),
+        (status = 404, body = crate::error::ProblemBody),
+    )
+)]
+#[get("/listings/{id}/changes")]
+pub async fn changes(
+    state: web::Data<AppState>,
+    caller: MaybePrincipal,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let view = state
+        .db
+        .run(move |conn| {
+            let (record, access) = service::load(conn, caller.0.as_ref(), &id)?;
+            if !access.may_read_history() {
+                return Err(registry::service::refuse(
+                    &access,
+                    "Chỉ chủ sở hữu và cán bộ của tỉnh mới xem được các thay đổi.",
+                    "Only owners and the province's officers read the changes.",
+                ));
+            }
+            service::changes_since_publication(conn, &record)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(view))
 }
 
 /// Listings waiting for their province's decision (`type=listing`).

@@ -132,6 +132,7 @@ pub async fn get_one(
 
 /// What `get_one` does, for the API and the pages alike.
 pub async fn match_view(state: &web::Data<AppState>, principal: Principal, id: String) -> Result<MatchView, AppError> {
+    let reader = principal.user_id.clone();
     let view = state
         .db
         .run(move |conn| {
@@ -139,6 +140,20 @@ pub async fn match_view(state: &web::Data<AppState>, principal: Principal, id: S
             views::view(conn, &row, &access)
         })
         .await?;
+    if view.contacts.is_some() {
+        // The two sides read each other's private contact details: each read is logged.
+        let now = state.clock.now();
+        let orgs = [view.offer.organization_id.clone(), view.need.organization_id.clone()];
+        state
+            .db
+            .write(move |conn| {
+                for org in &orgs {
+                    crate::privacy::access_log::record(conn, &reader, org, "match_contacts", now)?;
+                }
+                Ok(())
+            })
+            .await?;
+    }
     Ok(view)
 }
 

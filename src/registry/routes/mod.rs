@@ -16,6 +16,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(organizations::submit)
         .service(review::decide)
         .service(review::history)
+        .service(review::changes)
         .service(members::list)
         .service(members::invite)
         .service(members::accept)

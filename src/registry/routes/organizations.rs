@@ -116,6 +116,7 @@ pub async fn organization_view(
     caller: MaybePrincipal,
     id: String,
 ) -> Result<OrganizationView, AppError> {
+    let reader = caller.0.as_ref().map(|p| p.user_id.clone());
     let view = state
         .db
         .run(move |conn| {
@@ -127,6 +128,15 @@ pub async fn organization_view(
             })
         })
         .await?;
+    // An officer or admin reading the contact person's details from outside: logged.
+    let outsider = view.private.as_ref().is_some_and(|p| p.my_role.is_none());
+    if let Some(reader) = reader.filter(|_| outsider) {
+        let (org, now) = (view.id.clone(), state.clock.now());
+        state
+            .db
+            .write(move |conn| crate::privacy::access_log::record(conn, &reader, &org, "organization_contact", now))
+            .await?;
+    }
     Ok(view)
 }
 

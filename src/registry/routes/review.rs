@@ -43,9 +43,19 @@ pub async fn decide(
     id: web::Path<String>,
     ApiJson(body): ApiJson<DecisionRequest>,
 ) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::Ok().json(decide_organization(&state, principal, ip, id.into_inner(), body).await?))
+}
+
+/// The province's decision on an organization, for the API and the review pages.
+pub async fn decide_organization(
+    state: &web::Data<AppState>,
+    principal: Principal,
+    ip: ClientIp,
+    id: String,
+    body: DecisionRequest,
+) -> Result<OrganizationView, AppError> {
     let now = state.clock.now();
     let app = state.clone();
-    let id = id.into_inner();
     let view = state
         .db
         .write(move |conn| {
@@ -77,7 +87,7 @@ pub async fn decide(
         })
         .await?;
     state.jobs.wake();
-    Ok(HttpResponse::Ok().json(view))
+    Ok(view)
 }
 
 /// Every change of the organization's state and content: who, from which state to which,
@@ -113,6 +123,41 @@ pub async fn history(
         })
         .await?;
     Ok(HttpResponse::Ok().json(records))
+}
+
+/// What changed since the province last approved the organization, field by field (the
+/// contact person's details are not compared). For owners and the province's officers.
+#[utoipa::path(
+    tag = "organizations",
+    security(("bearer" = [])),
+    params(("id" = String, Path)),
+    responses(
+        (status = 200, body = crate::review::snapshot::ChangesView),
+        (status = 403, description = "A member who is not an owner", body = crate::error::ProblemBody),
+        (status = 404, body = crate::error::ProblemBody),
+    )
+)]
+#[get("/orgs/{id}/changes")]
+pub async fn changes(
+    state: web::Data<AppState>,
+    caller: MaybePrincipal,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let view = state
+        .db
+        .run(move |conn| {
+            let (record, access) = service::load(conn, caller.0.as_ref(), &id)?;
+            if !access.may_read_history() {
+                return Err(service::refuse(
+                    &access,
+                    "Chỉ chủ sở hữu và cán bộ của tỉnh mới xem được các thay đổi.",
+                    "Only owners and the province's officers read the changes.",
+                ));
+            }
+            service::changes_since_approval(conn, &record)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(view))
 }
 
 /// Organizations waiting for their province's decision (`type=org`, the default).
