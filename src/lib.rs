@@ -33,3 +33,4 @@ pub mod taxonomy;
 pub mod templates;
 pub mod tenants;
 pub mod text;
+pub mod vocabulary;

@@ -375,6 +375,21 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    vocabulary_terms (version, group_id, term) {
+        version -> Text,
+        group_id -> Text,
+        term -> Text,
+        lang -> Text,
+        region -> Text,
+        kind -> Text,
+        note -> Nullable<Text>,
+        ambiguous -> Bool,
+        is_current -> Bool,
+        position -> Integer,
+    }
+}
+
 diesel::joinable!(notifications -> users (user_id));
 diesel::joinable!(saved_search_hits -> saved_searches (saved_search_id));
 diesel::joinable!(listings -> organizations (org_id));
@@ -441,6 +456,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     saved_search_hits,
     tenant_targets,
     weekly_summaries,
+    vocabulary_terms,
 );
 
 // The figures count listings by code and kind.
