@@ -276,8 +276,8 @@ diesel::table! {
 diesel::table! {
     matches (id) {
         id -> Text,
-        offer_id -> Text,
-        need_id -> Text,
+        offer_id -> Nullable<Text>,
+        need_id -> Nullable<Text>,
         offer_org_id -> Text,
         need_org_id -> Text,
         offer_tenant_id -> Text,
@@ -305,6 +305,12 @@ diesel::table! {
         updated_at -> Timestamp,
         connected_at -> Nullable<Timestamp>,
         closed_at -> Nullable<Timestamp>,
+        requester_org_id -> Nullable<Text>,
+        requested_by -> Nullable<Text>,
+        request_listing_id -> Nullable<Text>,
+        request_purpose -> Nullable<Text>,
+        request_timing -> Nullable<Text>,
+        request_terms -> Nullable<Text>,
     }
 }
 

@@ -6,7 +6,9 @@ pub mod lifecycle;
 pub mod notices;
 pub mod routes;
 pub mod score;
+pub mod select;
 pub mod store;
+pub mod topic;
 pub mod views;
 
 /// Matching a listing is a job.

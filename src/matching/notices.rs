@@ -270,8 +270,15 @@ pub fn introduction_message(
 
 /// (organization, its province, its listing's title, the other listing's title) for a side.
 fn titles(conn: &mut DbConnection, row: &MatchRow, side: Side) -> Result<(String, String, String, String), AppError> {
-    let offer = crate::listings::store::find(conn, &row.offer_id)?.map(|l| l.row.title_vi).unwrap_or_default();
-    let need = crate::listings::store::find(conn, &row.need_id)?.map(|l| l.row.title_vi).unwrap_or_default();
+    let title = |conn: &mut DbConnection, listing: Option<&str>, org: &str| -> Result<String, AppError> {
+        Ok(match listing {
+            Some(id) => crate::listings::store::find(conn, id)?.map(|l| l.row.title_vi).unwrap_or_default(),
+            // An interested organization without a listing: its name stands for it.
+            None => crate::registry::store::find(conn, org)?.map(|o| o.row.legal_name).unwrap_or_default(),
+        })
+    };
+    let offer = title(conn, row.offer_id.as_deref(), &row.offer_org_id)?;
+    let need = title(conn, row.need_id.as_deref(), &row.need_org_id)?;
     Ok(match side {
         Side::Offer => (row.offer_org_id.clone(), row.offer_tenant_id.clone(), offer, need),
         Side::Need => (row.need_org_id.clone(), row.need_tenant_id.clone(), need, offer),

@@ -45,8 +45,9 @@ pub fn access(conn: &mut DbConnection, principal: &Principal, row: &MatchRow) ->
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct MatchedListing {
-    pub id: String,
-    pub title_vi: String,
+    /// Missing for an interested organization that has no listing of its own.
+    pub id: Option<String>,
+    pub title_vi: Option<String>,
     pub organization_id: String,
     pub organization_name: String,
     /// The organization's province.
@@ -108,20 +109,38 @@ pub struct MatchView {
     pub contacts: Option<Contacts>,
 }
 
-fn matched_listing(conn: &mut DbConnection, listing_id: &str) -> Result<MatchedListing, AppError> {
-    let record = crate::listings::store::find(conn, listing_id)?.ok_or(AppError::NotFound)?;
+fn matched_listing(
+    conn: &mut DbConnection,
+    listing_id: Option<&str>,
+    org_id: &str,
+    tenant_id: &str,
+) -> Result<MatchedListing, AppError> {
+    if let Some(listing_id) = listing_id {
+        let record = crate::listings::store::find(conn, listing_id)?.ok_or(AppError::NotFound)?;
+        return Ok(MatchedListing {
+            id: Some(record.row.id.clone()),
+            title_vi: Some(record.row.title_vi.clone()),
+            organization_id: record.row.org_id.clone(),
+            organization_name: record.org_name.clone(),
+            province: record.row.tenant_id.clone(),
+        });
+    }
+    let name = crate::registry::store::find(conn, org_id)?.map(|o| o.row.legal_name).unwrap_or_default();
     Ok(MatchedListing {
-        id: record.row.id.clone(),
-        title_vi: record.row.title_vi.clone(),
-        organization_id: record.row.org_id.clone(),
-        organization_name: record.org_name.clone(),
-        province: record.row.tenant_id.clone(),
+        id: None,
+        title_vi: None,
+        organization_id: org_id.to_owned(),
+        organization_name: name,
+        province: tenant_id.to_owned(),
     })
 }
 
-fn contact(conn: &mut DbConnection, org_id: &str, listing_id: &str) -> Result<Contact, AppError> {
+fn contact(conn: &mut DbConnection, org_id: &str, listing_id: Option<&str>) -> Result<Contact, AppError> {
     let (name, email, phone) = crate::registry::store::contact_of(conn, org_id)?.unwrap_or_default();
-    let confidential = crate::listings::store::find(conn, listing_id)?.and_then(|l| l.row.confidential_details);
+    let confidential = match listing_id {
+        Some(id) => crate::listings::store::find(conn, id)?.and_then(|l| l.row.confidential_details),
+        None => None,
+    };
     Ok(Contact { name, email, phone, confidential_details: confidential })
 }
 
@@ -129,8 +148,8 @@ pub fn view(conn: &mut DbConnection, row: &MatchRow, access: &MatchAccess) -> Re
     let connected = matches!(MatchState::parse(&row.state), Some(MatchState::Connected | MatchState::Deal));
     let contacts = if connected && access.participant() {
         Some(Contacts {
-            offer: contact(conn, &row.offer_org_id, &row.offer_id)?,
-            need: contact(conn, &row.need_org_id, &row.need_id)?,
+            offer: contact(conn, &row.offer_org_id, row.offer_id.as_deref())?,
+            need: contact(conn, &row.need_org_id, row.need_id.as_deref())?,
         })
     } else {
         None
@@ -143,8 +162,8 @@ pub fn view(conn: &mut DbConnection, row: &MatchRow, access: &MatchAccess) -> Re
         score_parts: row.score().map(|s| s.parts).unwrap_or_default(),
         origin: row.origin.clone(),
         note: row.note.clone(),
-        offer: matched_listing(conn, &row.offer_id)?,
-        need: matched_listing(conn, &row.need_id)?,
+        offer: matched_listing(conn, row.offer_id.as_deref(), &row.offer_org_id, &row.offer_tenant_id)?,
+        need: matched_listing(conn, row.need_id.as_deref(), &row.need_org_id, &row.need_tenant_id)?,
         offer_answer: SideAnswer {
             response: row.offer_response.clone(),
             reason_code: row.offer_reason_code.clone(),

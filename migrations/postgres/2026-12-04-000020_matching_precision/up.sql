@@ -376,3 +376,21 @@ INSERT INTO vocabulary_terms (version, group_id, term, lang, region, kind, note,
   ('2026.1', 'technology_transfer', 'chuyển giao công nghệ', 'vi', 'any', 'equivalent', NULL, FALSE, TRUE, 357),
   ('2026.1', 'technology_transfer', 'cgcn', 'vi', 'technical', 'equivalent', 'abbreviation', FALSE, TRUE, 358),
   ('2026.1', 'technology_transfer', 'technology transfer', 'en', 'any', 'equivalent', NULL, FALSE, TRUE, 359);
+
+-- A match may now start from an organization's "we are interested" on a listing: the
+-- interested side may have no listing of its own, so each side's listing may be missing
+-- (never both).
+ALTER TABLE matches ALTER COLUMN offer_id DROP NOT NULL;
+ALTER TABLE matches ALTER COLUMN need_id DROP NOT NULL;
+ALTER TABLE matches ADD CONSTRAINT matches_some_listing CHECK (offer_id IS NOT NULL OR need_id IS NOT NULL);
+-- With origin 'interest': who asked, on which listing, and their three short answers.
+ALTER TABLE matches ADD COLUMN requester_org_id TEXT REFERENCES organizations (id);
+ALTER TABLE matches ADD COLUMN requested_by TEXT REFERENCES users (id);
+ALTER TABLE matches ADD COLUMN request_listing_id TEXT REFERENCES listings (id);
+ALTER TABLE matches ADD COLUMN request_purpose TEXT;
+ALTER TABLE matches ADD COLUMN request_timing TEXT;
+ALTER TABLE matches ADD COLUMN request_terms TEXT;
+CREATE INDEX matches_offer ON matches (offer_id);
+-- The daily limit counts an organization's requests; one open request per listing.
+CREATE INDEX matches_requests ON matches (requester_org_id, created_at);
+CREATE UNIQUE INDEX matches_open_request ON matches (requester_org_id, request_listing_id) WHERE state = 'requested';

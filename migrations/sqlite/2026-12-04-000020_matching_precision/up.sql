@@ -376,3 +376,68 @@ INSERT INTO vocabulary_terms (version, group_id, term, lang, region, kind, note,
   ('2026.1', 'technology_transfer', 'chuyển giao công nghệ', 'vi', 'any', 'equivalent', NULL, FALSE, TRUE, 357),
   ('2026.1', 'technology_transfer', 'cgcn', 'vi', 'technical', 'equivalent', 'abbreviation', FALSE, TRUE, 358),
   ('2026.1', 'technology_transfer', 'technology transfer', 'en', 'any', 'equivalent', NULL, FALSE, TRUE, 359);
+
+-- A match may now start from an organization's "we are interested" on a listing: the
+-- interested side may have no listing of its own, so each side's listing may be missing
+-- (never both). SQLite cannot drop NOT NULL in place: the table is rebuilt.
+CREATE TABLE matches_new (
+    id TEXT PRIMARY KEY,
+    offer_id TEXT REFERENCES listings (id),
+    need_id TEXT REFERENCES listings (id),
+    offer_org_id TEXT NOT NULL REFERENCES organizations (id),
+    need_org_id TEXT NOT NULL REFERENCES organizations (id),
+    offer_tenant_id TEXT NOT NULL,
+    need_tenant_id TEXT NOT NULL,
+    state TEXT NOT NULL,
+    score DOUBLE NOT NULL,
+    score_parts TEXT NOT NULL,
+    origin TEXT NOT NULL,
+    proposed_by TEXT REFERENCES users (id),
+    note TEXT,
+    offer_response TEXT,
+    offer_reason_code TEXT,
+    offer_reason_text TEXT,
+    offer_responded_by TEXT,
+    offer_responded_at TIMESTAMP,
+    need_response TEXT,
+    need_reason_code TEXT,
+    need_reason_text TEXT,
+    need_responded_by TEXT,
+    need_responded_at TIMESTAMP,
+    deal_value_vnd BIGINT,
+    deal_date DATE,
+    version INTEGER NOT NULL,
+    created_at TIMESTAMP NOT NULL,
+    updated_at TIMESTAMP NOT NULL,
+    connected_at TIMESTAMP,
+    closed_at TIMESTAMP,
+    -- With origin 'interest': who asked, on which listing, and their three short answers.
+    requester_org_id TEXT REFERENCES organizations (id),
+    requested_by TEXT REFERENCES users (id),
+    request_listing_id TEXT REFERENCES listings (id),
+    request_purpose TEXT,
+    request_timing TEXT,
+    request_terms TEXT,
+    CHECK (offer_id IS NOT NULL OR need_id IS NOT NULL),
+    UNIQUE (offer_id, need_id)
+);
+INSERT INTO matches_new (id, offer_id, need_id, offer_org_id, need_org_id, offer_tenant_id, need_tenant_id, state,
+    score, score_parts, origin, proposed_by, note, offer_response, offer_reason_code, offer_reason_text,
+    offer_responded_by, offer_responded_at, need_response, need_reason_code, need_reason_text, need_responded_by,
+    need_responded_at, deal_value_vnd, deal_date, version, created_at, updated_at, connected_at, closed_at)
+SELECT id, offer_id, need_id, offer_org_id, need_org_id, offer_tenant_id, need_tenant_id, state,
+    score, score_parts, origin, proposed_by, note, offer_response, offer_reason_code, offer_reason_text,
+    offer_responded_by, offer_responded_at, need_response, need_reason_code, need_reason_text, need_responded_by,
+    need_responded_at, deal_value_vnd, deal_date, version, created_at, updated_at, connected_at, closed_at
+FROM matches;
+DROP TABLE matches;
+ALTER TABLE matches_new RENAME TO matches;
+CREATE INDEX matches_offer ON matches (offer_id);
+CREATE INDEX matches_need ON matches (need_id);
+CREATE INDEX matches_offer_org ON matches (offer_org_id);
+CREATE INDEX matches_need_org ON matches (need_org_id);
+CREATE INDEX matches_offer_tenant ON matches (offer_tenant_id, state);
+CREATE INDEX matches_need_tenant ON matches (need_tenant_id, state);
+-- The daily limit counts an organization's requests; one open request per listing.
+CREATE INDEX matches_requests ON matches (requester_org_id, created_at);
+CREATE UNIQUE INDEX matches_open_request ON matches (requester_org_id, request_listing_id) WHERE state = 'requested';

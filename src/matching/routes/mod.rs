@@ -20,7 +20,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(answers::deal)
         .service(answers::close)
         .service(reading::history)
-        .service(officers::run_now);
+        .service(officers::run_now)
+        .service(officers::candidates);
 }
 
 fn load(conn: &mut DbConnection, principal: &Principal, id: &str) -> Result<(MatchRow, MatchAccess), AppError> {
