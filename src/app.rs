@@ -30,6 +30,8 @@ pub struct AppState {
     pub taxonomy: Taxonomy,
     /// Regional and technical variants, for search and matching.
     pub vocabulary: Arc<Vocabulary>,
+    /// Listings' topical profiles, for matching.
+    pub topics: crate::matching::topic::TopicCache,
     pub search: Arc<Search>,
     pub unsubscribe: crate::notify::unsubscribe::UnsubscribeKey,
     /// Keys derived from the server's secret, each for one purpose.

@@ -125,6 +125,7 @@ pub async fn build_state(settings: Settings, clock: Clock) -> Result<SharedState
         metrics: Metrics::new(settings.ops.metrics_token.clone()).map_err(StartupError::Setup)?,
         taxonomy,
         vocabulary,
+        topics: Default::default(),
         search: Arc::new(Search::new(engine, db.clone(), Arc::new(listings::documents::ListingDocuments))),
         unsubscribe: crate::notify::unsubscribe::UnsubscribeKey::new(keys.email_links.expose_secret())
             .map_err(StartupError::Setup)?,

@@ -47,7 +47,9 @@ pub fn profile(state: &AppState, record: &ListingRecord) -> Profile {
         .map(|m| m.code.clone())
         .collect();
     Profile {
-        topic: TopicProfile::of(&text_of(record, &keywords), &state.vocabulary),
+        topic: state
+            .topics
+            .get_or_insert(&row.id, row.version, || TopicProfile::of(&text_of(record, &keywords), &state.vocabulary)),
         fields: record.st_fields.iter().map(|c| c.code.clone()).collect(),
         tags: record.strategic_tags.iter().map(|c| c.code.clone()).collect(),
         receives,

@@ -15,7 +15,7 @@ use crate::i18n::Lang;
 /// What scoring needs to know of one side.
 #[derive(Debug, Clone, Default)]
 pub struct Profile {
-    pub topic: TopicProfile,
+    pub topic: std::sync::Arc<TopicProfile>,
     pub fields: Vec<String>,
     pub tags: Vec<String>,
     /// What the buyer receives, as the listing offers or accepts it: rights (assignment,

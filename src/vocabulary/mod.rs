@@ -17,6 +17,13 @@ use serde::Serialize;
 
 pub use self::tokens::{Token, has_marks, tokens};
 
+/// Between the words of a term in the lookup tables.
+const SEPARATOR: char = ' ';
+
+fn joined<'a>(words: impl Iterator<Item = &'a str>) -> String {
+    words.collect::<Vec<_>>().join(" ")
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct VariantTerm {
     /// The concept, a stable snake_case id (`pig`, `cassava`).
@@ -46,10 +53,10 @@ pub struct Span {
 pub struct Vocabulary {
     version: String,
     terms: Vec<VariantTerm>,
-    /// Each term's words, one key per word (see [`tokens::syllable_key`]).
-    by_key: HashMap<Vec<String>, usize>,
+    /// Each term's words, one key per word (see [`tokens::syllable_key`]), joined.
+    by_key: HashMap<String, usize>,
     /// Folded multi-word terms that fold to one term only: for text typed without marks.
-    by_folded: HashMap<Vec<String>, Option<usize>>,
+    by_folded: HashMap<String, Option<usize>>,
     longest: usize,
 }
 
@@ -61,10 +68,10 @@ impl Vocabulary {
             if words.is_empty() {
                 continue;
             }
-            let keys: Vec<String> = words.iter().map(|w| w.key.clone()).collect();
-            vocabulary.longest = vocabulary.longest.max(keys.len());
+            let keys = joined(words.iter().map(|w| w.key.as_str()));
+            vocabulary.longest = vocabulary.longest.max(words.len());
             if words.len() > 1 {
-                let folded: Vec<String> = words.iter().map(|w| w.folded.clone()).collect();
+                let folded = joined(words.iter().map(|w| w.folded.as_str()));
                 vocabulary
                     .by_folded
                     .entry(folded)
@@ -122,20 +129,32 @@ impl Vocabulary {
     /// The term starting at `start`, longest first.
     fn match_at(&self, words: &[Token], start: usize, folded_text: bool) -> Option<Span> {
         let max = self.longest.min(words.len() - start);
+        let mut keys: Vec<String> = Vec::with_capacity(max);
+        let mut folded: Vec<String> = Vec::with_capacity(max);
+        for word in &words[start..start + max] {
+            let (mut key, mut fold) =
+                (keys.last().cloned().unwrap_or_default(), folded.last().cloned().unwrap_or_default());
+            if !key.is_empty() {
+                key.push(SEPARATOR);
+                fold.push(SEPARATOR);
+            }
+            key.push_str(&word.key);
+            fold.push_str(&word.folded);
+            keys.push(key);
+            folded.push(fold);
+        }
         for len in (1..=max).rev() {
-            let run = &words[start..start + len];
-            let keys: Vec<String> = run.iter().map(|w| w.key.clone()).collect();
-            if let Some(&term) = self.by_key.get(&keys) {
-                if Self::needs_capitals(&self.terms[term]) && !run[0].is_upper() {
+            if let Some(&term) = self.by_key.get(&keys[len - 1]) {
+                if Self::needs_capitals(&self.terms[term]) && !words[start].is_upper() {
                     continue;
                 }
                 return Some(Span { start, len, term });
             }
-            if folded_text && len > 1 {
-                let folded: Vec<String> = run.iter().map(|w| w.folded.clone()).collect();
-                if let Some(Some(term)) = self.by_folded.get(&folded) {
-                    return Some(Span { start, len, term: *term });
-                }
+            if folded_text
+                && len > 1
+                && let Some(Some(term)) = self.by_folded.get(&folded[len - 1])
+            {
+                return Some(Span { start, len, term: *term });
             }
         }
         None
@@ -170,7 +189,7 @@ impl Vocabulary {
                 if start == span.start && len == span.len {
                     continue;
                 }
-                let keys: Vec<String> = words[start..start + len].iter().map(|w| w.key.clone()).collect();
+                let keys = joined(words[start..start + len].iter().map(|w| w.key.as_str()));
                 if let Some(&term) = self.by_key.get(&keys) {
                     let inner = &self.terms[term];
                     if !inner.ambiguous && &inner.group != group && !found.contains(&term) {

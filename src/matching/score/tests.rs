@@ -13,11 +13,14 @@ fn rules() -> Rules {
     }
 }
 
-fn topic_of(title: &str, keywords: &[&str]) -> TopicProfile {
+fn topic_of(title: &str, keywords: &[&str]) -> std::sync::Arc<TopicProfile> {
     let vocabulary =
         Vocabulary::from_csv("t", include_str!("../../../migrations/reference-data/vocabulary_variants.csv")).unwrap();
     let keywords: Vec<String> = keywords.iter().map(|k| (*k).to_owned()).collect();
-    TopicProfile::of(&ListingText { title, keywords: &keywords, summary: None, description: None }, &vocabulary)
+    std::sync::Arc::new(TopicProfile::of(
+        &ListingText { title, keywords: &keywords, summary: None, description: None },
+        &vocabulary,
+    ))
 }
 
 fn need() -> Profile {

@@ -68,31 +68,59 @@ struct Unit {
     extra: Vec<(String, f64)>,
 }
 
+/// Phrases by their first word (its key and its folded spelling), longest first.
+#[derive(Default)]
+struct Phrases {
+    by_key: std::collections::HashMap<String, Vec<Vec<Token>>>,
+    by_folded: std::collections::HashMap<String, Vec<Vec<Token>>>,
+}
+
+/// The word lists, read once.
+struct Lists {
+    stop: HashSet<String>,
+    stop_folded: HashSet<String>,
+    generic: Phrases,
+    fields: Phrases,
+}
+
+fn phrases(list: &[&str]) -> Phrases {
+    let mut all: Vec<Vec<Token>> = list.iter().map(|p| vocabulary::tokens(p)).filter(|p| !p.is_empty()).collect();
+    all.sort_by_key(|p| std::cmp::Reverse(p.len()));
+    let mut out = Phrases::default();
+    for phrase in all {
+        out.by_key.entry(phrase[0].key.clone()).or_default().push(phrase.clone());
+        out.by_folded.entry(phrase[0].folded.clone()).or_default().push(phrase);
+    }
+    out
+}
+
+static LISTS: std::sync::LazyLock<Lists> = std::sync::LazyLock::new(|| Lists {
+    stop: STOP_WORDS.iter().map(|w| vocabulary::Token::new(w).key).collect(),
+    stop_folded: STOP_WORDS.iter().map(|w| crate::text::fold(w)).collect(),
+    generic: phrases(GENERIC_PHRASES),
+    fields: phrases(FIELD_PHRASES),
+});
+
 struct Reader<'a> {
     vocabulary: &'a Vocabulary,
     /// The listing was typed without marks: compare folded words.
     folded_text: bool,
-    stop: HashSet<String>,
-    stop_folded: HashSet<String>,
-    generic: Vec<Vec<Token>>,
-    fields: Vec<Vec<Token>>,
-}
-
-fn phrases(list: &[&str]) -> Vec<Vec<Token>> {
-    let mut out: Vec<Vec<Token>> = list.iter().map(|p| vocabulary::tokens(p)).collect();
-    out.sort_by_key(|p| std::cmp::Reverse(p.len()));
-    out
+    stop: &'static HashSet<String>,
+    stop_folded: &'static HashSet<String>,
+    generic: &'static Phrases,
+    fields: &'static Phrases,
 }
 
 impl<'a> Reader<'a> {
     fn new(vocabulary: &'a Vocabulary, folded_text: bool) -> Reader<'a> {
+        let lists = &*LISTS;
         Reader {
             vocabulary,
             folded_text,
-            stop: STOP_WORDS.iter().map(|w| vocabulary::Token::new(w).key).collect(),
-            stop_folded: STOP_WORDS.iter().map(|w| crate::text::fold(w)).collect(),
-            generic: phrases(GENERIC_PHRASES),
-            fields: phrases(FIELD_PHRASES),
+            stop: &lists.stop,
+            stop_folded: &lists.stop_folded,
+            generic: &lists.generic,
+            fields: &lists.fields,
         }
     }
 
@@ -101,8 +129,12 @@ impl<'a> Reader<'a> {
     }
 
     /// The longest of these phrases starting at `at`, by its number of words.
-    fn phrase_at(&self, list: &[Vec<Token>], words: &[Token], at: usize) -> usize {
-        list.iter()
+    fn phrase_at(&self, list: &Phrases, words: &[Token], at: usize) -> usize {
+        let first = &words[at];
+        let candidates = if self.folded_text { list.by_folded.get(&first.folded) } else { list.by_key.get(&first.key) };
+        candidates
+            .into_iter()
+            .flatten()
             .find(|p| at + p.len() <= words.len() && p.iter().zip(&words[at..]).all(|(a, b)| self.same(a, b)))
             .map_or(0, Vec::len)
     }
@@ -149,7 +181,7 @@ impl<'a> Reader<'a> {
                 }));
                 continue;
             }
-            let generic = self.phrase_at(&self.generic, words, at);
+            let generic = self.phrase_at(self.generic, words, at);
             if generic > 0 {
                 units.push(None);
                 at += generic;
@@ -162,7 +194,7 @@ impl<'a> Reader<'a> {
                 at += 1;
                 continue;
             }
-            let field = self.phrase_at(&self.fields, words, at);
+            let field = self.phrase_at(self.fields, words, at);
             if field > 0 {
                 let term = words[at..at + field].iter().map(|w| w.folded.as_str()).collect::<Vec<_>>().join(" ");
                 units.push(Some(Unit { term, weight: FIELD_WORD, field: true, proper: false, extra: Vec::new() }));
@@ -292,7 +324,7 @@ pub fn retrieval_text(text: &ListingText<'_>, vocabulary: &Vocabulary) -> String
                     at += span.len;
                     continue;
                 }
-                let generic = reader.phrase_at(&reader.generic, &words, at);
+                let generic = reader.phrase_at(reader.generic, &words, at);
                 if generic > 0 {
                     at += generic;
                     continue;
@@ -306,6 +338,39 @@ pub fn retrieval_text(text: &ListingText<'_>, vocabulary: &Vocabulary) -> String
         }
     }
     kept.join(" ")
+}
+
+/// Listings' profiles, kept while their text is unchanged (by id and version): a listing is
+/// a candidate in many runs. Bounded; when full it starts again empty.
+#[derive(Debug, Default)]
+pub struct TopicCache {
+    profiles: std::sync::Mutex<std::collections::HashMap<(String, i32), std::sync::Arc<TopicProfile>>>,
+}
+
+impl TopicCache {
+    const CAPACITY: usize = 4096;
+
+    pub fn get_or_insert(
+        &self,
+        id: &str,
+        version: i32,
+        make: impl FnOnce() -> TopicProfile,
+    ) -> std::sync::Arc<TopicProfile> {
+        let key = (id.to_owned(), version);
+        if let Ok(profiles) = self.profiles.lock()
+            && let Some(found) = profiles.get(&key)
+        {
+            return found.clone();
+        }
+        let made = std::sync::Arc::new(make());
+        if let Ok(mut profiles) = self.profiles.lock() {
+            if profiles.len() >= Self::CAPACITY {
+                profiles.clear();
+            }
+            profiles.insert(key, made.clone());
+        }
+        made
+    }
 }
 
 /// The topic of an (offer, need) pair, with what it rests on.

@@ -1,7 +1,9 @@
 mod digest;
+mod evaluation;
 mod flow;
 mod notifications;
 mod outage;
+mod precision;
 
 use serde_json::{Value, json};
 
