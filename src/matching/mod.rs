@@ -2,6 +2,7 @@
 //! and a lifecycle that leads two sides from a suggestion to a connection and a deal.
 
 pub mod engine;
+pub mod interest;
 pub mod lifecycle;
 pub mod notices;
 pub mod routes;

@@ -407,3 +407,28 @@ pub fn partners_of(
         })
         .collect())
 }
+
+/// An organization's request on a listing that is still open (waiting or connected).
+pub fn open_request(conn: &mut DbConnection, org_id: &str, listing_id: &str) -> Result<Option<MatchRow>, AppError> {
+    Ok(matches::table
+        .filter(matches::requester_org_id.eq(org_id))
+        .filter(matches::request_listing_id.eq(listing_id))
+        .filter(matches::state.eq_any([MatchState::Requested.as_str(), MatchState::Connected.as_str()]))
+        .select(MatchRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// When an organization opened its requests since `since`, oldest first.
+pub fn requests_since(
+    conn: &mut DbConnection,
+    org_id: &str,
+    since: NaiveDateTime,
+) -> Result<Vec<NaiveDateTime>, AppError> {
+    Ok(matches::table
+        .filter(matches::requester_org_id.eq(org_id))
+        .filter(matches::created_at.gt(since))
+        .order(matches::created_at.asc())
+        .select(matches::created_at)
+        .load(conn)?)
+}

@@ -78,6 +78,17 @@ pub struct Contacts {
     pub need: Contact,
 }
 
+/// What an interested organization asked, with origin `interest`.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct RequestView {
+    pub organization_id: Option<String>,
+    /// The listing it asked about.
+    pub listing_id: Option<String>,
+    pub purpose: Option<String>,
+    pub timing: Option<String>,
+    pub terms: Option<String>,
+}
+
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct MatchView {
     pub id: String,
@@ -86,8 +97,11 @@ pub struct MatchView {
     pub score: f64,
     /// Every part of the score and what it compared.
     pub score_parts: Vec<ScorePart>,
-    /// `engine` or `facilitated` (proposed by an officer).
+    /// `engine`, `facilitated` (proposed by an officer) or `interest` (asked for by one side).
     pub origin: String,
+    /// With origin `interest`: who asked and their three answers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request: Option<RequestView>,
     pub note: Option<String>,
     pub offer: MatchedListing,
     pub need: MatchedListing,
@@ -161,6 +175,13 @@ pub fn view(conn: &mut DbConnection, row: &MatchRow, access: &MatchAccess) -> Re
         score: row.score,
         score_parts: row.score().map(|s| s.parts).unwrap_or_default(),
         origin: row.origin.clone(),
+        request: row.requester_org_id.is_some().then(|| RequestView {
+            organization_id: row.requester_org_id.clone(),
+            listing_id: row.request_listing_id.clone(),
+            purpose: row.request_purpose.clone(),
+            timing: row.request_timing.clone(),
+            terms: row.request_terms.clone(),
+        }),
         note: row.note.clone(),
         offer: matched_listing(conn, row.offer_id.as_deref(), &row.offer_org_id, &row.offer_tenant_id)?,
         need: matched_listing(conn, row.need_id.as_deref(), &row.need_org_id, &row.need_tenant_id)?,

@@ -1,6 +1,7 @@
 //! The matches' API: reading them, the two sides' answers, and the officers' tools.
 
 mod answers;
+mod interest;
 mod officers;
 mod reading;
 
@@ -21,7 +22,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(answers::close)
         .service(reading::history)
         .service(officers::run_now)
-        .service(officers::candidates);
+        .service(officers::candidates)
+        .service(interest::interested);
 }
 
 fn load(conn: &mut DbConnection, principal: &Principal, id: &str) -> Result<(MatchRow, MatchAccess), AppError> {

@@ -1,6 +1,7 @@
 mod digest;
 mod evaluation;
 mod flow;
+mod interest;
 mod notifications;
 mod outage;
 mod precision;
