@@ -32,7 +32,6 @@ fn text_of<'a>(record: &'a ListingRecord, keywords: &'a [String]) -> ListingText
 
 pub fn profile(state: &AppState, record: &ListingRecord) -> Profile {
     let row = &record.row;
-    let keywords = record.keywords();
     // What the buyer receives: rights and methods, as the taxonomy classes the codes.
     let receives = record
         .transfer_modes
@@ -47,9 +46,10 @@ pub fn profile(state: &AppState, record: &ListingRecord) -> Profile {
         .map(|m| m.code.clone())
         .collect();
     Profile {
-        topic: state
-            .topics
-            .get_or_insert(&row.id, row.version, || TopicProfile::of(&text_of(record, &keywords), &state.vocabulary)),
+        topic: state.topics.get_or_insert(&row.id, row.version, || {
+            let keywords = record.keywords();
+            TopicProfile::of(&text_of(record, &keywords), &state.vocabulary)
+        }),
         fields: record.st_fields.iter().map(|c| c.code.clone()).collect(),
         tags: record.strategic_tags.iter().map(|c| c.code.clone()).collect(),
         receives,

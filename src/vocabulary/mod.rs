@@ -57,6 +57,9 @@ pub struct Vocabulary {
     by_key: HashMap<String, usize>,
     /// Folded multi-word terms that fold to one term only: for text typed without marks.
     by_folded: HashMap<String, Option<usize>>,
+    /// The first words of terms: most words start none, and are passed over at once.
+    first_keys: std::collections::HashSet<String>,
+    first_folded: std::collections::HashSet<String>,
     longest: usize,
 }
 
@@ -70,6 +73,8 @@ impl Vocabulary {
             }
             let keys = joined(words.iter().map(|w| w.key.as_str()));
             vocabulary.longest = vocabulary.longest.max(words.len());
+            vocabulary.first_keys.insert(words[0].key.clone());
+            vocabulary.first_folded.insert(words[0].folded.clone());
             if words.len() > 1 {
                 let folded = joined(words.iter().map(|w| w.folded.as_str()));
                 vocabulary
@@ -128,6 +133,12 @@ impl Vocabulary {
 
     /// The term starting at `start`, longest first.
     fn match_at(&self, words: &[Token], start: usize, folded_text: bool) -> Option<Span> {
+        let first = &words[start];
+        let may_start =
+            self.first_keys.contains(&first.key) || (folded_text && self.first_folded.contains(&first.folded));
+        if !may_start {
+            return None;
+        }
         let max = self.longest.min(words.len() - start);
         let mut keys: Vec<String> = Vec::with_capacity(max);
         let mut folded: Vec<String> = Vec::with_capacity(max);

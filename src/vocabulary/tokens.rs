@@ -2,7 +2,7 @@
 
 use unicode_normalization::UnicodeNormalization;
 
-use crate::text::{fold, nfc};
+use crate::text::nfc;
 
 /// The five Vietnamese tone marks, as combining characters.
 const TONE_MARKS: [char; 5] = ['\u{0300}', '\u{0301}', '\u{0303}', '\u{0309}', '\u{0323}'];
@@ -18,9 +18,26 @@ pub struct Token {
 
 impl Token {
     pub fn new(text: &str) -> Token {
-        let text = nfc(text);
+        Token::from_nfc(&nfc(text))
+    }
+
+    /// A word already in NFC: its key and folded spelling from one decomposition.
+    fn from_nfc(text: &str) -> Token {
         let lower = text.to_lowercase();
-        Token { key: syllable_key(&lower), folded: fold(&lower), lower, text }
+        let (mut base, mut tones, mut folded) = (String::with_capacity(lower.len()), String::new(), String::new());
+        for c in lower.nfd() {
+            if TONE_MARKS.contains(&c) {
+                tones.push(c);
+                continue;
+            }
+            base.push(c);
+            if !unicode_normalization::char::is_combining_mark(c) {
+                folded.push(if c == 'đ' { 'd' } else { c });
+            }
+        }
+        let mut key: String = base.nfc().collect();
+        key.push_str(&tones);
+        Token { key, folded, lower, text: text.to_owned() }
     }
 
     /// Written in capitals, as abbreviations are (AI, RO, UAV).
@@ -49,7 +66,7 @@ pub fn syllable_key(word: &str) -> String {
 /// The words of a text, split where tantivy's tokenizer splits: at every character that
 /// is not a letter or a digit.
 pub fn tokens(text: &str) -> Vec<Token> {
-    nfc(text).split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(Token::new).collect()
+    nfc(text).split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(Token::from_nfc).collect()
 }
 
 /// Whether a text carries any Vietnamese mark: a text typed without them is compared on
@@ -75,6 +92,15 @@ mod tests {
         let words: Vec<String> = tokens("Khoai mì (sắn), UAV-drone!").into_iter().map(|t| t.lower).collect();
         assert_eq!(words, vec!["khoai", "mì", "sắn", "uav", "drone"]);
         assert!(tokens("AI")[0].is_upper() && !tokens("ai")[0].is_upper() && !tokens("Ai")[0].is_upper());
+    }
+
+    #[test]
+    fn keys_and_folds_agree_with_the_text_helpers() {
+        for word in ["Hoá", "ĐỒNG", "nghiêng", "UAV", "lụa", "thuỷ"] {
+            let token = Token::new(word);
+            assert_eq!(token.folded, crate::text::fold(word), "{word}");
+            assert_eq!(token.key, syllable_key(&word.to_lowercase()), "{word}");
+        }
     }
 
     #[test]

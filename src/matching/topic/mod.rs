@@ -10,7 +10,7 @@
 
 pub mod words;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::Serialize;
 
@@ -52,10 +52,11 @@ pub const CONCEPT_PREFIX: char = '~';
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct TopicProfile {
-    /// How much each term says about what the listing is about.
-    ask: BTreeMap<String, f64>,
+    /// The terms that say what the listing is about, and how much (more than nothing).
+    asked: Vec<(String, f64)>,
+    asked_total: f64,
     /// How strongly each term's presence answers the other side.
-    presence: BTreeMap<String, f64>,
+    presence: HashMap<String, f64>,
 }
 
 /// One run of a text between breaks: a concept, a field word, or a plain word.
@@ -259,7 +260,8 @@ impl TopicProfile {
             .collect::<Vec<_>>()
             .join(" ");
         let reader = Reader::new(vocabulary, !vocabulary::has_marks(&all));
-        let mut profile = TopicProfile::default();
+        let mut asked: HashMap<String, f64> = HashMap::new();
+        let mut presence: HashMap<String, f64> = HashMap::new();
         let fields: Vec<(&str, &FieldWeights)> = [(text.title, &HEAD)]
             .into_iter()
             .chain(text.keywords.iter().map(|k| (k.as_str(), &HEAD)))
@@ -270,29 +272,32 @@ impl TopicProfile {
             let mut terms = BTreeMap::new();
             reader.terms(field, &mut terms);
             for (term, weight) in terms {
-                let ask = profile.ask.entry(term.clone()).or_insert(0.0);
-                *ask = ask.max(weight * weights.ask);
-                let presence = profile.presence.entry(term).or_insert(0.0);
-                *presence = presence.max(weights.presence);
+                if weights.ask > 0.0 {
+                    let ask = asked.entry(term.clone()).or_insert(0.0);
+                    *ask = ask.max(weight * weights.ask);
+                }
+                let there = presence.entry(term).or_insert(0.0);
+                *there = there.max(weights.presence);
             }
         }
-        profile
+        let mut asked: Vec<(String, f64)> = asked.into_iter().filter(|(_, w)| *w > 0.0).collect();
+        asked.sort_by(|a, b| a.0.cmp(&b.0));
+        TopicProfile { asked_total: asked.iter().map(|(_, w)| w).sum(), asked, presence }
     }
 
     /// The share of what this listing is about that `other` addresses, 0 to 1.
     pub fn covered_by(&self, other: &TopicProfile) -> f64 {
-        let total: f64 = self.ask.values().sum();
-        if total <= 0.0 {
+        if self.asked_total <= 0.0 {
             return 0.0;
         }
-        let got: f64 = self.ask.iter().map(|(t, w)| w * other.presence.get(t).copied().unwrap_or(0.0)).sum();
-        (got / total).clamp(0.0, 1.0)
+        let got: f64 = self.asked.iter().map(|(t, w)| w * other.presence.get(t).copied().unwrap_or(0.0)).sum();
+        (got / self.asked_total).clamp(0.0, 1.0)
     }
 
     /// Terms both share, most telling first (as `self` weighs them).
     pub fn shared_with(&self, other: &TopicProfile, at_most: usize) -> Vec<String> {
         let mut shared: Vec<(f64, &String)> = self
-            .ask
+            .asked
             .iter()
             .filter_map(|(t, w)| other.presence.get(t).map(|p| (w * p, t)))
             .filter(|(v, _)| *v > 0.0)
