@@ -98,13 +98,13 @@ async fn main() {
         let lookup = id.clone();
         let record = state.db.run(move |conn| techbridge::listings::store::find(conn, &lookup)).await.unwrap().unwrap();
         let t = Instant::now();
-        let scored = techbridge::matching::engine::candidates(&state, &record).await.unwrap();
+        let considered = techbridge::matching::engine::consider(&state, &record).await.unwrap();
         timings.push(t.elapsed());
-        kept += scored.iter().filter(|(_, s)| s.total >= state.settings.matching.threshold).count();
+        kept += considered.iter().filter(|c| c.outcome == techbridge::matching::select::Outcome::Proposed).count();
     }
     timings.sort();
     println!(
-        "match one listing against {} ({} samples, {} candidates each): p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms; {:.1} above the threshold on average",
+        "match one listing against {} ({} samples, {} candidates each): p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms; {:.1} proposed on average",
         offers + needs,
         timings.len(),
         state.settings.matching.candidates,

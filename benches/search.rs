@@ -52,7 +52,8 @@ async fn main() {
     }
     let import_time = imported.elapsed();
     let indexed = Instant::now();
-    let engine = techbridge::search::open(&settings.search, &settings.data_dir).await.unwrap();
+    let vocabulary = std::sync::Arc::new(techbridge::vocabulary::Vocabulary::default());
+    let engine = techbridge::search::open(&settings.search, &settings.data_dir, vocabulary).await.unwrap();
     let search =
         Search::new(engine.clone(), db.clone(), std::sync::Arc::new(techbridge::listings::documents::ListingDocuments));
     let report = search.rebuild().await.unwrap();

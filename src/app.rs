@@ -16,6 +16,7 @@ use crate::ops::{self, Metrics};
 use crate::search::indexing::Search;
 use crate::secrets::ServerKeys;
 use crate::taxonomy::Taxonomy;
+use crate::vocabulary::Vocabulary;
 
 pub struct AppState {
     pub settings: Settings,
@@ -27,6 +28,10 @@ pub struct AppState {
     pub jobs: JobQueue,
     pub metrics: Metrics,
     pub taxonomy: Taxonomy,
+    /// Regional and technical variants, for search and matching.
+    pub vocabulary: Arc<Vocabulary>,
+    /// Listings' topical profiles, for matching.
+    pub topics: crate::matching::topic::TopicCache,
     pub search: Arc<Search>,
     pub unsubscribe: crate::notify::unsubscribe::UnsubscribeKey,
     /// Keys derived from the server's secret, each for one purpose.

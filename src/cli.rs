@@ -155,7 +155,8 @@ pub async fn rebuild_index(
     db: &crate::db::Db,
 ) -> Result<crate::search::indexing::RebuildReport, String> {
     let clock = Clock::system();
-    match crate::search::open(&settings.search, &settings.data_dir).await {
+    let vocabulary = std::sync::Arc::new(db.run(crate::vocabulary::store::load).await.map_err(|e| e.to_string())?);
+    match crate::search::open(&settings.search, &settings.data_dir, vocabulary).await {
         Ok(engine) => {
             let documents = std::sync::Arc::new(crate::listings::documents::ListingDocuments);
             let search = crate::search::indexing::Search::new(engine, db.clone(), documents);

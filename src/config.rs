@@ -173,20 +173,31 @@ pub enum SearchEngineKind {
 #[derive(Debug, Clone, Deserialize)]
 pub struct MatchingSettings {
     pub candidates: usize,
-    pub threshold: f64,
+    /// The lowest fit (0 to 1) proposed.
+    pub floor: f64,
+    /// A candidate is proposed only within this share of the best one's fit.
+    pub margin: f64,
     pub max_per_listing: usize,
-    pub weights: MatchWeights,
+    /// What a soft miss keeps of the fit.
+    pub trl_one_below: f64,
+    pub price_over_budget: f64,
+    pub ties: MatchTies,
+    pub interest: InterestSettings,
+}
+
+/// What field, province and strategic tags add: enough to order near-equals, never to
+/// make a match.
+#[derive(Debug, Clone, Deserialize)]
+pub struct MatchTies {
+    pub field: f64,
+    pub province: f64,
+    pub strategic_tag: f64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
-pub struct MatchWeights {
-    pub text: f64,
-    pub field: f64,
-    pub trl: f64,
-    pub price: f64,
-    pub transfer_mode: f64,
-    pub province: f64,
-    pub strategic_tag: f64,
+pub struct InterestSettings {
+    /// Requests one organization may open in any 24 hours.
+    pub requests_per_org_per_day: u32,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -35,4 +35,5 @@ pub mod taxonomy;
 pub mod templates;
 pub mod tenants;
 pub mod text;
+pub mod vocabulary;
 pub mod web;

@@ -112,8 +112,10 @@ pub fn open_database(settings: &Settings) -> Result<Db, StartupError> {
 pub async fn build_state(settings: Settings, clock: Clock) -> Result<SharedState, StartupError> {
     let db = open_database(&settings)?;
     let taxonomy = Taxonomy::load(&mut *db.get()?)?;
-    let engine =
-        search::open(&settings.search, &settings.data_dir).await.map_err(|e| StartupError::Setup(e.to_string()))?;
+    let vocabulary = Arc::new(crate::vocabulary::store::load(&mut *db.get()?)?);
+    let engine = search::open(&settings.search, &settings.data_dir, vocabulary.clone())
+        .await
+        .map_err(|e| StartupError::Setup(e.to_string()))?;
     let mailer = Mailer::from_settings(&settings.email, settings.mail_dir()).map_err(StartupError::Setup)?;
     let passwords = PasswordHasher::new(&settings.auth).map_err(StartupError::Setup)?;
     let keys = ServerKeys::load(settings.auth.secret.as_ref(), &settings.data_dir)
@@ -123,6 +125,8 @@ pub async fn build_state(settings: Settings, clock: Clock) -> Result<SharedState
         jobs: JobQueue::new(settings.jobs.clone(), clock.clone()),
         metrics: Metrics::new(settings.ops.metrics_token.clone()).map_err(StartupError::Setup)?,
         taxonomy,
+        vocabulary,
+        topics: Default::default(),
         search: Arc::new(Search::new(engine, db.clone(), Arc::new(listings::documents::ListingDocuments))),
         unsubscribe: crate::notify::unsubscribe::UnsubscribeKey::new(keys.email_links.expose_secret())
             .map_err(StartupError::Setup)?,
@@ -244,6 +248,7 @@ fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
             .configure(auth::routes::configure)
             .configure(tenants::routes::configure)
             .configure(taxonomy::routes::configure)
+            .configure(crate::vocabulary::routes::configure)
             .configure(registry::routes::configure)
             .configure(crate::review::queue::configure)
             .configure(listings::routes::configure)

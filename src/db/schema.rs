@@ -277,8 +277,8 @@ diesel::table! {
 diesel::table! {
     matches (id) {
         id -> Text,
-        offer_id -> Text,
-        need_id -> Text,
+        offer_id -> Nullable<Text>,
+        need_id -> Nullable<Text>,
         offer_org_id -> Text,
         need_org_id -> Text,
         offer_tenant_id -> Text,
@@ -306,6 +306,12 @@ diesel::table! {
         updated_at -> Timestamp,
         connected_at -> Nullable<Timestamp>,
         closed_at -> Nullable<Timestamp>,
+        requester_org_id -> Nullable<Text>,
+        requested_by -> Nullable<Text>,
+        request_listing_id -> Nullable<Text>,
+        request_purpose -> Nullable<Text>,
+        request_timing -> Nullable<Text>,
+        request_terms -> Nullable<Text>,
     }
 }
 
@@ -373,6 +379,21 @@ diesel::table! {
         week_start -> Date,
         recipients -> Integer,
         sent_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    vocabulary_terms (version, group_id, term) {
+        version -> Text,
+        group_id -> Text,
+        term -> Text,
+        lang -> Text,
+        region -> Text,
+        kind -> Text,
+        note -> Nullable<Text>,
+        ambiguous -> Bool,
+        is_current -> Bool,
+        position -> Integer,
     }
 }
 
@@ -478,6 +499,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     consents,
     private_reads,
     review_snapshots,
+    vocabulary_terms,
 );
 
 // The figures count listings by code and kind.

@@ -341,6 +341,20 @@ fn match_answered() {
 }
 
 #[test]
+fn match_requested() {
+    // An enterprise with no listing of its own asks about an offer.
+    let answers = crate::matching::notices::RequestAnswers {
+        purpose: "Sấy chè xanh & <b>chè đen</b> cho 40 hộ xã viên",
+        timing: "Trước vụ chè xuân 2027",
+        terms: "Khoảng 800 triệu đồng, trả theo tiến độ",
+    };
+    for lang in BOTH {
+        let message = crate::matching::notices::request_message(lang, LISTING_TITLE, OTHER_ORG_NAME, None, answers);
+        assert_golden("match-requested", lang, &match_email(lang, Kind::NewMatch, "requested", message));
+    }
+}
+
+#[test]
 fn match_connected() {
     // No phone given: the email says so.
     let contact = (Some("Hoàng Văn Thắng".to_owned()), Some("thang.hoang@donghy.example.vn".to_owned()), None);

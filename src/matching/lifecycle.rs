@@ -1,11 +1,14 @@
-//! The match lifecycle as a pure state machine: a suggestion waits for both sides; both
-//! interested connects them; one declining ends it; a connection ends in a deal or is closed.
+//! The match lifecycle as a pure state machine: a suggestion waits for both sides; a
+//! request (one side said "we are interested" on the other's listing) waits for the other;
+//! both interested connects them; one declining ends it; a connection ends in a deal or is
+//! closed.
 
 use crate::code_enum;
 
 code_enum! {
     pub enum MatchState {
         Suggested => "suggested",
+        Requested => "requested",
         Connected => "connected",
         Deal => "deal",
         Declined => "declined",
@@ -68,6 +71,15 @@ pub enum Action {
 impl Status {
     pub const NEW: Status = Status { state: MatchState::Suggested, offer: None, need: None };
 
+    /// A request: the side that asked is interested already.
+    pub fn requested_by(side: Side) -> Status {
+        let interested = Some(Response::Interested);
+        match side {
+            Side::Offer => Status { state: MatchState::Requested, offer: interested, need: None },
+            Side::Need => Status { state: MatchState::Requested, offer: None, need: interested },
+        }
+    }
+
     pub fn response(&self, side: Side) -> Option<Response> {
         match side {
             Side::Offer => self.offer,
@@ -79,7 +91,9 @@ impl Status {
 /// The status after `action`, or `None` when it is not allowed. Each side answers once.
 pub fn apply(status: Status, action: Action) -> Option<Status> {
     match (status.state, action) {
-        (MatchState::Suggested, Action::Respond(side, response)) if status.response(side).is_none() => {
+        (MatchState::Suggested | MatchState::Requested, Action::Respond(side, response))
+            if status.response(side).is_none() =>
+        {
             let mut next = status;
             match side {
                 Side::Offer => next.offer = Some(response),
@@ -88,12 +102,12 @@ pub fn apply(status: Status, action: Action) -> Option<Status> {
             next.state = match (response, next.response(side.other())) {
                 (Response::Declined, _) => MatchState::Declined,
                 (Response::Interested, Some(Response::Interested)) => MatchState::Connected,
-                _ => MatchState::Suggested,
+                _ => status.state,
             };
             Some(next)
         }
         (MatchState::Connected, Action::Deal) => Some(Status { state: MatchState::Deal, ..status }),
-        (MatchState::Suggested | MatchState::Connected, Action::Close) => {
+        (MatchState::Suggested | MatchState::Requested | MatchState::Connected, Action::Close) => {
             Some(Status { state: MatchState::Closed, ..status })
         }
         _ => None,
@@ -117,6 +131,8 @@ mod tests {
             status(S::Suggested, None, None),
             status(S::Suggested, Some(I), None),
             status(S::Suggested, None, Some(I)),
+            status(S::Requested, None, Some(I)),
+            status(S::Requested, Some(I), None),
             status(S::Connected, Some(I), Some(I)),
             status(S::Deal, Some(I), Some(I)),
             status(S::Declined, Some(D), None),
@@ -131,7 +147,7 @@ mod tests {
             Action::Close,
         ];
         #[rustfmt::skip]
-        let expected: [[Option<Status>; 6]; 7] = [
+        let expected: [[Option<Status>; 6]; 9] = [
             // suggested, nobody answered
             [Some(status(S::Suggested, Some(I), None)), Some(status(S::Declined, Some(D), None)),
              Some(status(S::Suggested, None, Some(I))), Some(status(S::Declined, None, Some(D))),
@@ -144,6 +160,14 @@ mod tests {
             [Some(status(S::Connected, Some(I), Some(I))), Some(status(S::Declined, Some(D), Some(I))),
              None, None,
              None, Some(status(S::Closed, None, Some(I)))],
+            // requested by the need side: the offer's owners accept or decline
+            [Some(status(S::Connected, Some(I), Some(I))), Some(status(S::Declined, Some(D), Some(I))),
+             None, None,
+             None, Some(status(S::Closed, None, Some(I)))],
+            // requested by the offer side: the need's owners accept or decline
+            [None, None,
+             Some(status(S::Connected, Some(I), Some(I))), Some(status(S::Declined, Some(I), Some(D))),
+             None, Some(status(S::Closed, Some(I), None))],
             // connected
             [None, None, None, None, Some(status(S::Deal, Some(I), Some(I))), Some(status(S::Closed, Some(I), Some(I)))],
             // deal
@@ -158,6 +182,13 @@ mod tests {
                 assert_eq!(apply(*from, *action), expected[row][column], "{from:?} --{action:?}-->");
             }
         }
+    }
+
+    #[test]
+    fn a_request_starts_with_the_asking_side_interested() {
+        assert_eq!(Status::requested_by(Side::Need), status(S::Requested, None, Some(I)));
+        let accepted = apply(Status::requested_by(Side::Need), Action::Respond(Side::Offer, I)).unwrap();
+        assert_eq!(accepted.state, MatchState::Connected);
     }
 
     #[test]

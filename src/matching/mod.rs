@@ -2,12 +2,15 @@
 //! and a lifecycle that leads two sides from a suggestion to a connection and a deal.
 
 pub mod engine;
+pub mod interest;
 pub mod lifecycle;
 pub mod notices;
 pub mod pages;
 pub mod routes;
 pub mod score;
+pub mod select;
 pub mod store;
+pub mod topic;
 pub mod views;
 
 /// Matching a listing is a job.

@@ -270,10 +270,93 @@ pub fn introduction_message(
 
 /// (organization, its province, its listing's title, the other listing's title) for a side.
 fn titles(conn: &mut DbConnection, row: &MatchRow, side: Side) -> Result<(String, String, String, String), AppError> {
-    let offer = crate::listings::store::find(conn, &row.offer_id)?.map(|l| l.row.title_vi).unwrap_or_default();
-    let need = crate::listings::store::find(conn, &row.need_id)?.map(|l| l.row.title_vi).unwrap_or_default();
+    let title = |conn: &mut DbConnection, listing: Option<&str>, org: &str| -> Result<String, AppError> {
+        Ok(match listing {
+            Some(id) => crate::listings::store::find(conn, id)?.map(|l| l.row.title_vi).unwrap_or_default(),
+            // An interested organization without a listing: its name stands for it.
+            None => crate::registry::store::find(conn, org)?.map(|o| o.row.legal_name).unwrap_or_default(),
+        })
+    };
+    let offer = title(conn, row.offer_id.as_deref(), &row.offer_org_id)?;
+    let need = title(conn, row.need_id.as_deref(), &row.need_org_id)?;
     Ok(match side {
         Side::Offer => (row.offer_org_id.clone(), row.offer_tenant_id.clone(), offer, need),
         Side::Need => (row.need_org_id.clone(), row.need_tenant_id.clone(), need, offer),
     })
+}
+
+/// The three short answers of a request.
+#[derive(Debug, Clone, Copy)]
+pub struct RequestAnswers<'a> {
+    pub purpose: &'a str,
+    pub timing: &'a str,
+    pub terms: &'a str,
+}
+
+/// An organization said "we are interested" on a listing: its owners are told, once each.
+#[allow(clippy::too_many_arguments)]
+pub fn requested(
+    state: &AppState,
+    conn: &mut DbConnection,
+    match_id: &str,
+    listing: &ListingRecord,
+    requester_name: &str,
+    requester_listing: Option<&str>,
+    answers: RequestAnswers<'_>,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    let compose = |lang: Lang| request_message(lang, &listing.row.title_vi, requester_name, requester_listing, answers);
+    tell_side(
+        state,
+        conn,
+        &listing.row.org_id,
+        &listing.row.tenant_id,
+        match_id,
+        Kind::NewMatch,
+        "requested",
+        now,
+        &compose,
+    )
+}
+
+/// What a listing's owners are told of a request: who asked, for what, when, on what
+/// terms; contact details follow only if they accept. Pure.
+pub fn request_message(
+    lang: Lang,
+    own_title: &str,
+    requester_name: &str,
+    requester_listing: Option<&str>,
+    answers: RequestAnswers<'_>,
+) -> (String, Vec<String>) {
+    let mut paragraphs = match lang {
+        Lang::Vi => vec![format!("{requester_name} quan tâm tới tin \"{own_title}\" của bạn.")],
+        Lang::En => vec![format!("{requester_name} is interested in your listing \"{own_title}\".")],
+    };
+    if let Some(theirs) = requester_listing {
+        paragraphs.push(match lang {
+            Lang::Vi => format!("Tin của họ: \"{theirs}\""),
+            Lang::En => format!("Their listing: \"{theirs}\""),
+        });
+    }
+    paragraphs.push(format!(
+        "{}: {}\n{}: {}\n{}: {}",
+        lang.pick("Để làm gì", "What for"),
+        answers.purpose,
+        lang.pick("Khi nào", "When"),
+        answers.timing,
+        lang.pick("Ngân sách hoặc điều kiện", "Budget or terms"),
+        answers.terms
+    ));
+    paragraphs.push(
+        lang.pick(
+            "Hãy chấp nhận hoặc từ chối (kèm lý do); thông tin liên hệ của hai bên chỉ được chia sẻ khi bạn chấp nhận.",
+            "Accept or decline (with a reason); both sides' contact details are shared only if you accept.",
+        )
+        .to_owned(),
+    );
+    let title = match lang {
+        Lang::Vi => format!("{requester_name} quan tâm tới \"{own_title}\""),
+        Lang::En => format!("{requester_name} is interested in \"{own_title}\""),
+    };
+    (title, paragraphs)
 }

@@ -29,8 +29,36 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/matches/{id}/close", web::post().to(close));
 }
 
-/// One part of a score as a person reads it.
-pub fn sentence(part: &ScorePart, labels: &Labels<'_>) -> String {
+/// The shared terms of a topic as the listings spell them: a term is stored folded ("nuoc
+/// thai"), so the same words are looked up in `texts` (the two titles) to give back their
+/// diacritics; vocabulary groups (`~pig`) are internal and left out.
+fn readable_terms(terms: &[String], texts: &[&str]) -> Vec<String> {
+    let words: Vec<Vec<String>> = texts
+        .iter()
+        .map(|t| t.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect())
+        .collect();
+    let mut out: Vec<String> = Vec::new();
+    for term in terms.iter().filter(|t| !t.contains('~')) {
+        let n = term.split(' ').count();
+        let spelled = words
+            .iter()
+            .flat_map(|text| text.windows(n))
+            .map(|window| window.join(" "))
+            .find(|window| crate::text::fold(window) == *term)
+            .unwrap_or_else(|| term.clone());
+        if !out.contains(&spelled) {
+            out.push(spelled);
+        }
+        if out.len() == 6 {
+            break;
+        }
+    }
+    out
+}
+
+/// One part of a score as a person reads it; `texts` are the two titles, for the words the
+/// listings share.
+pub fn sentence(part: &ScorePart, labels: &Labels<'_>, texts: &[&str]) -> String {
     let lang = labels.lang;
     let detail = &part.detail;
     let strings = |key: &str| -> Vec<String> {
@@ -43,12 +71,20 @@ pub fn sentence(part: &ScorePart, labels: &Labels<'_>) -> String {
         codes.iter().map(|c| labels.current(scheme, c)).collect::<Vec<_>>().join(", ")
     };
     match part.name.as_str() {
-        "text" => {
-            let shared = strings("shared_terms");
-            if shared.is_empty() {
-                lang.pick("Không có từ khóa chung", "No terms in common").to_owned()
-            } else {
-                format!("{}: {}", lang.pick("Cùng nói về", "Both speak of"), shared.join(", "))
+        "topic" => {
+            let shared = readable_terms(&strings("shared_terms"), texts);
+            let coverage = detail["need_coverage"].as_f64().map(|c| (c * 100.0).round());
+            let covers = coverage.map(|c| match lang {
+                Lang::Vi => format!("Đáp ứng {c}% điều nhu cầu nêu"),
+                Lang::En => format!("Covers {c}% of what the need asks"),
+            });
+            let speak = (!shared.is_empty())
+                .then(|| format!("{}: {}", lang.pick("cùng nói về", "both speak of"), shared.join(", ")));
+            match (covers, speak) {
+                (Some(covers), Some(speak)) => format!("{covers}; {speak}"),
+                (Some(covers), None) => covers,
+                (None, Some(speak)) => speak,
+                (None, None) => lang.pick("Không có từ khóa chung", "No terms in common").to_owned(),
             }
         }
         "field" => {
@@ -189,8 +225,8 @@ async fn list(
             id: m.id.clone(),
             state: m.state.clone(),
             state_label: code(&m.state, lang),
-            offer_title: m.offer.title_vi.clone(),
-            need_title: m.need.title_vi.clone(),
+            offer_title: listing_title(&m.offer, lang),
+            need_title: listing_title(&m.need, lang),
             score: format!("{:.0}%", m.score * 100.0),
         })
         .collect();
@@ -222,8 +258,17 @@ fn decline_label(reason: &str, lang: Lang) -> String {
     lang.pick(vi, en).to_owned()
 }
 
+/// A side's listing title, or who asked when the side has no listing (an interest request).
+fn listing_title(listing: &super::views::MatchedListing, lang: Lang) -> String {
+    listing.title_vi.clone().unwrap_or_else(|| match lang {
+        Lang::Vi => format!("{} (không có tin đăng)", listing.organization_name),
+        Lang::En => format!("{} (no listing)", listing.organization_name),
+    })
+}
+
 pub struct Side {
-    pub id: String,
+    /// None for an organization that asked without a listing of its own.
+    pub id: Option<String>,
     pub title: String,
     pub org_id: String,
     pub org_name: String,
@@ -251,7 +296,7 @@ struct DetailPage<'a> {
 fn side(listing: &super::views::MatchedListing, answer: &super::views::SideAnswer, labels: &Labels<'_>) -> Side {
     Side {
         id: listing.id.clone(),
-        title: listing.title_vi.clone(),
+        title: listing_title(listing, labels.lang),
         org_id: listing.organization_id.clone(),
         org_name: listing.organization_name.clone(),
         province: labels.province(&listing.province),
@@ -274,7 +319,8 @@ async fn detail_page(
     let view = match_view(state, signed.principal.clone(), id).await?;
     let lang = signed.visitor.lang;
     let labels = labels(state, lang).await?;
-    let sentences = view.score_parts.iter().map(|p| sentence(p, &labels)).collect();
+    let titles: Vec<&str> = [&view.need.title_vi, &view.offer.title_vi].into_iter().flatten().map(String::as_str).collect();
+    let sentences = view.score_parts.iter().map(|p| sentence(p, &labels, &titles)).collect();
     let open = matches!(view.state.as_str(), "suggested" | "requested");
     let answered_all = view.your_sides.iter().all(|s| match s {
         super::lifecycle::Side::Offer => view.offer_answer.response.is_some(),
@@ -433,7 +479,7 @@ mod tests {
     use crate::taxonomy::Taxonomy;
 
     fn part(name: &str, detail: serde_json::Value) -> ScorePart {
-        ScorePart { name: name.into(), value: 1.0, weight: 0.1, contribution: 0.1, detail }
+        ScorePart { name: name.into(), role: Default::default(), value: 1.0, weight: 0.1, contribution: 0.1, detail }
     }
 
     #[test]
@@ -444,17 +490,25 @@ mod tests {
         let vi = Labels::new(Lang::Vi, provinces.clone(), &taxonomy);
         let en = Labels::new(Lang::En, provinces, &taxonomy);
         let trl = part("trl", serde_json::json!({ "offer_trl": 8, "need_min_trl": 7 }));
-        assert_eq!(sentence(&trl, &en), "TRL 8, at least 7 asked");
-        assert_eq!(sentence(&trl, &vi), "TRL 8, yêu cầu tối thiểu 7");
+        assert_eq!(sentence(&trl, &en, &[]), "TRL 8, at least 7 asked");
+        assert_eq!(sentence(&trl, &vi, &[]), "TRL 8, yêu cầu tối thiểu 7");
         let price = part(
             "price",
             serde_json::json!({ "offer_price_vnd": 850_000_000, "negotiable": false, "need_budget_min_vnd": 700_000_000, "need_budget_max_vnd": 1_500_000_000 }),
         );
-        assert_eq!(sentence(&price, &vi), "850 triệu nằm trong ngân sách 700 triệu – 1,5 tỷ");
-        assert_eq!(sentence(&price, &en), "VND 850 million within the VND 700 million – VND 1.5 billion budget");
+        assert_eq!(sentence(&price, &vi, &[]), "850 triệu nằm trong ngân sách 700 triệu – 1,5 tỷ");
+        assert_eq!(sentence(&price, &en, &[]), "VND 850 million within the VND 700 million – VND 1.5 billion budget");
         let place = part("province", serde_json::json!({ "offer": "48", "need": "92" }));
-        assert_eq!(sentence(&place, &vi), "Đà Nẵng – Cần Thơ");
-        let text = part("text", serde_json::json!({ "shared_terms": ["nuoc thai", "chan nuoi"] }));
-        assert_eq!(sentence(&text, &en), "Both speak of: nuoc thai, chan nuoi");
+        assert_eq!(sentence(&place, &vi, &[]), "Đà Nẵng – Cần Thơ");
+        let topic = part(
+            "topic",
+            serde_json::json!({ "need_coverage": 0.8, "shared_terms": ["nuoc thai", "~pig", "chan nuoi", "vi sinh"] }),
+        );
+        let titles = ["Cần công nghệ xử lý Nước thải chăn nuôi", "Xử lý nước thải bằng vi sinh"];
+        assert_eq!(sentence(&topic, &vi, &titles), "Đáp ứng 80% điều nhu cầu nêu; cùng nói về: nước thải, chăn nuôi, vi sinh");
+        assert_eq!(
+            sentence(&topic, &en, &[]),
+            "Covers 80% of what the need asks; both speak of: nuoc thai, chan nuoi, vi sinh"
+        );
     }
 }

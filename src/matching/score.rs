@@ -1,20 +1,27 @@
-//! The match score: a weighted sum of parts that each say why. Pure.
-
-use std::collections::BTreeSet;
+//! The match score, as a broker reasons. Pure.
+//!
+//! Topical relevance is a gate: without it nothing else counts. Hard constraints exclude
+//! (the offer's TRL two or more below the need's minimum, a price above twice the budget's
+//! maximum, no right or method in common); soft misses lower the fit (TRL one below, price
+//! within twice the budget); field, province and strategic tags only order near-equals.
+//! Every part is kept, with what it compared, and an excluded pair says why.
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::MatchWeights;
-use crate::text::fold;
+use super::topic::{self, TopicProfile};
+use crate::config::MatchingSettings;
+use crate::i18n::Lang;
 
 /// What scoring needs to know of one side.
 #[derive(Debug, Clone, Default)]
 pub struct Profile {
-    /// Title, summary and keywords.
-    pub texts: Vec<String>,
+    pub topic: std::sync::Arc<TopicProfile>,
     pub fields: Vec<String>,
     pub tags: Vec<String>,
-    pub modes: Vec<String>,
+    /// What the buyer receives, as the listing offers or accepts it: rights (assignment,
+    /// licence) and methods (documents, training, expert assistance, machinery with the
+    /// technology). Forms and licence scopes describe the deal and are left out.
+    pub receives: Vec<String>,
     pub province: String,
     pub trl: Option<i32>,
     /// Offers.
@@ -25,14 +32,165 @@ pub struct Profile {
     pub budget_max: Option<i64>,
 }
 
+/// What earlier answers taught about a pair's two listings.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Lessons {
+    /// The need declined an offer of this TRL as too low.
+    pub need_declined_trl: Option<i32>,
+    /// One side declined a match as "already solved": its listing gets no new proposals.
+    pub offer_solved: bool,
+    pub need_solved: bool,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Rules {
+    pub floor: f64,
+    pub trl_one_below: f64,
+    pub price_over_budget: f64,
+    pub tie_field: f64,
+    pub tie_province: f64,
+    pub tie_tag: f64,
+}
+
+impl Rules {
+    pub fn from_settings(settings: &MatchingSettings) -> Rules {
+        Rules {
+            floor: settings.floor,
+            trl_one_below: settings.trl_one_below.clamp(0.0, 1.0),
+            price_over_budget: settings.price_over_budget.clamp(0.0, 1.0),
+            tie_field: settings.ties.field.max(0.0),
+            tie_province: settings.ties.province.max(0.0),
+            tie_tag: settings.ties.strategic_tag.max(0.0),
+        }
+    }
+}
+
+/// Why a pair is not proposed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(tag = "reason", rename_all = "snake_case")]
+pub enum Exclusion {
+    /// Too little of what the need asks is what the offer is about.
+    NotTopical {
+        topic: f64,
+        floor: f64,
+    },
+    TrlTooLow {
+        offer_trl: i32,
+        need_min_trl: i32,
+    },
+    OverBudget {
+        price_vnd: i64,
+        budget_max_vnd: i64,
+    },
+    /// Nothing the buyer would receive in common.
+    NoCommonMode {
+        offer: Vec<String>,
+        need: Vec<String>,
+    },
+    /// Topical, but soft misses took the fit below the floor.
+    BelowFloor {
+        fit: f64,
+        floor: f64,
+    },
+    /// The need declined an offer of this TRL or higher as too low.
+    DeclinedTrl {
+        offer_trl: i32,
+        declined_trl: i32,
+    },
+    /// A side declined a match as already solved: no new proposals for it.
+    AlreadySolved {
+        side: String,
+    },
+}
+
+fn money(vnd: i64) -> String {
+    let digits = vnd.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (n, c) in digits.chars().enumerate() {
+        if n > 0 && (digits.len() - n).is_multiple_of(3) {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    format!("{out} ₫")
+}
+
+impl Exclusion {
+    /// One line for a moderator: "excluded: TRL 4, at least 7 asked".
+    pub fn describe(&self, lang: Lang) -> String {
+        let (vi, en) = match self {
+            Exclusion::NotTopical { topic, floor } => (
+                format!("loại: không cùng chủ đề (mức liên quan {topic:.2}, cần ít nhất {floor:.2})"),
+                format!("excluded: not on the same subject (topic {topic:.2}, at least {floor:.2} needed)"),
+            ),
+            Exclusion::TrlTooLow { offer_trl, need_min_trl } => (
+                format!("loại: TRL {offer_trl}, bên cần yêu cầu ít nhất {need_min_trl}"),
+                format!("excluded: TRL {offer_trl}, at least {need_min_trl} asked"),
+            ),
+            Exclusion::OverBudget { price_vnd, budget_max_vnd } => (
+                format!("loại: giá {} vượt quá hai lần ngân sách tối đa {}", money(*price_vnd), money(*budget_max_vnd)),
+                format!(
+                    "excluded: price {} is above twice the maximum budget {}",
+                    money(*price_vnd),
+                    money(*budget_max_vnd)
+                ),
+            ),
+            Exclusion::NoCommonMode { offer, need } => (
+                format!(
+                    "loại: không có phương thức chuyển giao chung (bên bán: {}; bên cần: {})",
+                    offer.join(", "),
+                    need.join(", ")
+                ),
+                format!(
+                    "excluded: no transfer mode in common (offered: {}; accepted: {})",
+                    offer.join(", "),
+                    need.join(", ")
+                ),
+            ),
+            Exclusion::BelowFloor { fit, floor } => (
+                format!("loại: độ phù hợp {fit:.2} sau khi trừ điểm, dưới ngưỡng {floor:.2}"),
+                format!("excluded: fit {fit:.2} after penalties, below the floor {floor:.2}"),
+            ),
+            Exclusion::DeclinedTrl { offer_trl, declined_trl } => (
+                format!("loại: TRL {offer_trl}, bên cần đã từ chối TRL {declined_trl} vì còn thấp"),
+                format!("excluded: TRL {offer_trl}, the need declined TRL {declined_trl} as too low"),
+            ),
+            Exclusion::AlreadySolved { side } => (
+                format!(
+                    "loại: bên {} đã báo vấn đề đã được giải quyết",
+                    if side == "offer" { "chào bán" } else { "cần" }
+                ),
+                format!("excluded: the {side} side said it is already solved"),
+            ),
+        };
+        lang.pick(&vi, &en).to_owned()
+    }
+}
+
+/// gate, constraint or tie.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PartRole {
+    /// Without it, no proposal.
+    Gate,
+    /// Excludes, or lowers the fit.
+    #[default]
+    Constraint,
+    /// Orders near-equals.
+    Tie,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ScorePart {
-    /// text, field, trl, price, transfer_mode, province, strategic_tag.
+    /// topic, trl, price, transfer_mode, field, province, strategic_tag.
     pub name: String,
-    /// How well this aspect fits, 0 to 1.
+    #[serde(default)]
+    pub role: PartRole,
+    /// How well this aspect fits, 0 to 1 (for a constraint, the share of the fit it keeps).
     pub value: f64,
+    /// For a tie, what a full fit adds; for the gate and constraints, 1.
     pub weight: f64,
-    /// `value × weight`, what it adds to the score.
+    /// What it changed in the score.
     pub contribution: f64,
     /// What was compared.
     #[schema(value_type = Object)]
@@ -41,155 +199,183 @@ pub struct ScorePart {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Score {
-    /// 0 to 1.
+    /// The fit plus the ties, 0 to 1: the order of proposals.
     pub total: f64,
+    /// The topic times what the soft misses keep: what the floor and the margin judge.
+    #[serde(default)]
+    pub fit: f64,
     pub parts: Vec<ScorePart>,
-}
-
-/// Syllables and pairs that every listing uses and that say nothing about the technology.
-const STOP_SYLLABLES: &[&str] = &[
-    "can", "cho", "va", "cua", "cac", "nhung", "voi", "trong", "de", "la", "duoc", "tu", "tai", "theo", "mot", "bang",
-    "o", "co", "khong", "nay", "do", "ve", "tren", "cung", "nhu", "hoac",
-];
-const GENERIC_PAIRS: &[&str] =
-    &["cong nghe", "giai phap", "he thong", "thiet bi", "quy mo", "ung dung", "doanh nghiep"];
-
-/// The distinctive terms of a text: pairs of adjacent syllables (Vietnamese words are
-/// mostly two syllables), folded, without stop syllables and generic pairs.
-pub fn terms(texts: &[String]) -> BTreeSet<String> {
-    let mut terms = BTreeSet::new();
-    for text in texts {
-        let syllables: Vec<String> =
-            fold(text).split(|c: char| !c.is_alphanumeric()).filter(|s| !s.is_empty()).map(str::to_owned).collect();
-        for pair in syllables.windows(2) {
-            if STOP_SYLLABLES.contains(&pair[0].as_str()) || STOP_SYLLABLES.contains(&pair[1].as_str()) {
-                continue;
-            }
-            let joined = format!("{} {}", pair[0], pair[1]);
-            if !GENERIC_PAIRS.contains(&joined.as_str()) {
-                terms.insert(joined);
-            }
-        }
-    }
-    terms
-}
-
-fn text_part(offer: &Profile, need: &Profile) -> (f64, serde_json::Value) {
-    let (a, b) = (terms(&offer.texts), terms(&need.texts));
-    if a.is_empty() || b.is_empty() {
-        return (0.0, serde_json::json!({ "shared_terms": [] }));
-    }
-    let shared: Vec<&String> = a.intersection(&b).collect();
-    // Dice coefficient: shared terms against the terms of both sides.
-    let value = (2 * shared.len()) as f64 / (a.len() + b.len()) as f64;
-    (value, serde_json::json!({ "shared_terms": shared }))
-}
-
-/// A code's parent: the code without its last level (codes extend their parent's digits).
-fn parent(code: &str) -> &str {
-    match code.len() {
-        0 | 1 => code,
-        3 => &code[..1],
-        n => &code[..n - 2],
-    }
+    /// Why the pair is not to be proposed, if it is not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub excluded: Option<Exclusion>,
 }
 
 /// Different codes of one family: one inside the other, or children of one parent.
 fn related(a: &str, b: &str) -> bool {
+    let parent = |code: &str| -> String {
+        match code.len() {
+            0 | 1 => code.to_owned(),
+            3 => code[..1].to_owned(),
+            n => code[..n - 2].to_owned(),
+        }
+    };
     a != b && (a.starts_with(b) || b.starts_with(a) || parent(a) == parent(b))
 }
 
-fn field_part(offer: &Profile, need: &Profile) -> (f64, serde_json::Value) {
-    let same: Vec<&String> = offer.fields.iter().filter(|f| need.fields.contains(f)).collect();
-    let same_parent: Vec<String> = offer
-        .fields
-        .iter()
-        .filter(|f| !need.fields.contains(f))
-        .filter(|f| need.fields.iter().any(|n| related(f, n)))
-        .cloned()
-        .collect();
-    let value = if !same.is_empty() {
+fn part(
+    name: &str,
+    role: PartRole,
+    value: f64,
+    weight: f64,
+    contribution: f64,
+    detail: serde_json::Value,
+) -> ScorePart {
+    ScorePart { name: name.to_owned(), role, value, weight, contribution, detail }
+}
+
+/// Scores an (offer, need) pair.
+pub fn assess(offer: &Profile, need: &Profile, rules: &Rules, lessons: &Lessons) -> Score {
+    let topic = topic::topic(&offer.topic, &need.topic);
+    let mut excluded: Option<Exclusion> = None;
+    let mut exclude = |e: Exclusion| {
+        if excluded.is_none() {
+            excluded = Some(e);
+        }
+    };
+    if lessons.need_solved {
+        exclude(Exclusion::AlreadySolved { side: "need".into() });
+    }
+    if lessons.offer_solved {
+        exclude(Exclusion::AlreadySolved { side: "offer".into() });
+    }
+    if let (Some(have), Some(declined)) = (offer.trl, lessons.need_declined_trl)
+        && have <= declined
+    {
+        exclude(Exclusion::DeclinedTrl { offer_trl: have, declined_trl: declined });
+    }
+    if topic.value < rules.floor {
+        exclude(Exclusion::NotTopical { topic: topic.value, floor: rules.floor });
+    }
+
+    let (trl_value, trl_verdict) = match (offer.trl, need.trl) {
+        (Some(have), Some(want)) if have <= want - 2 => {
+            exclude(Exclusion::TrlTooLow { offer_trl: have, need_min_trl: want });
+            (0.0, "excluded")
+        }
+        (Some(have), Some(want)) if have == want - 1 => (rules.trl_one_below, "one_below"),
+        (Some(_), Some(_)) => (1.0, "fits"),
+        _ => (1.0, "not_stated"),
+    };
+    let (price_value, price_verdict) = match (offer.price, need.budget_max) {
+        _ if offer.negotiable => (1.0, "negotiable"),
+        (Some(price), Some(max)) if price > max.saturating_mul(2) => {
+            exclude(Exclusion::OverBudget { price_vnd: price, budget_max_vnd: max });
+            (0.0, "excluded")
+        }
+        (Some(price), Some(max)) if price > max => (rules.price_over_budget, "within_twice"),
+        (Some(_), Some(_)) => (1.0, "fits"),
+        _ => (1.0, "not_stated"),
+    };
+    let common: Vec<&String> = offer.receives.iter().filter(|m| need.receives.contains(m)).collect();
+    let mode_value = if offer.receives.is_empty() || need.receives.is_empty() {
         1.0
-    } else if !same_parent.is_empty() {
+    } else if common.is_empty() {
+        exclude(Exclusion::NoCommonMode { offer: offer.receives.clone(), need: need.receives.clone() });
+        0.0
+    } else {
+        1.0
+    };
+    let fit = topic.value * trl_value * price_value * mode_value;
+    if fit < rules.floor {
+        exclude(Exclusion::BelowFloor { fit, floor: rules.floor });
+    }
+
+    let same_field: Vec<&String> = offer.fields.iter().filter(|f| need.fields.contains(f)).collect();
+    let related_fields: Vec<&String> =
+        offer.fields.iter().filter(|f| !need.fields.contains(f) && need.fields.iter().any(|n| related(f, n))).collect();
+    let field_value = if !same_field.is_empty() {
+        1.0
+    } else if !related_fields.is_empty() {
         0.5
     } else {
         0.0
     };
-    (value, serde_json::json!({ "same_field": same, "same_parent": same_parent }))
-}
+    let province_value = if offer.province == need.province { 1.0 } else { 0.0 };
+    let common_tags: Vec<&String> = offer.tags.iter().filter(|t| need.tags.contains(t)).collect();
+    let tag_value = if common_tags.is_empty() { 0.0 } else { 1.0 };
+    let ties = field_value * rules.tie_field + province_value * rules.tie_province + tag_value * rules.tie_tag;
+    let total = (fit + ties).clamp(0.0, 1.0);
 
-fn trl_part(offer: &Profile, need: &Profile) -> (f64, serde_json::Value) {
-    let value = match (offer.trl, need.trl) {
-        (Some(have), Some(want)) if have >= want => 1.0,
-        (Some(have), Some(want)) if have + 1 == want => 0.5,
-        (Some(_), Some(_)) => 0.0,
-        _ => 0.5,
-    };
-    (value, serde_json::json!({ "offer_trl": offer.trl, "need_min_trl": need.trl }))
-}
-
-fn price_part(offer: &Profile, need: &Profile) -> (f64, serde_json::Value) {
-    // Cheaper than the budget is as good as within it; up to a fifth above is half a fit.
-    let value = match (offer.price, need.budget_max) {
-        (Some(price), Some(max)) if price <= max => 1.0,
-        (Some(price), Some(max)) if price <= max + max / 5 => 0.5,
-        (Some(_), Some(_)) => 0.0,
-        _ => 0.5,
-    };
-    (
-        value,
-        serde_json::json!({
-            "offer_price_vnd": offer.price,
-            "negotiable": offer.negotiable,
-            "need_budget_min_vnd": need.budget_min,
-            "need_budget_max_vnd": need.budget_max,
-        }),
-    )
-}
-
-fn mode_part(offer: &Profile, need: &Profile) -> (f64, serde_json::Value) {
-    let common: Vec<&String> = offer.modes.iter().filter(|m| need.modes.contains(m)).collect();
-    let value = if !common.is_empty() {
-        1.0
-    } else if offer.modes.is_empty() || need.modes.is_empty() {
-        0.5
-    } else {
-        0.0
-    };
-    (value, serde_json::json!({ "common": common }))
-}
-
-fn province_part(offer: &Profile, need: &Profile) -> (f64, serde_json::Value) {
-    let value = if offer.province == need.province { 1.0 } else { 0.0 };
-    (value, serde_json::json!({ "offer": offer.province, "need": need.province }))
-}
-
-fn tag_part(offer: &Profile, need: &Profile) -> (f64, serde_json::Value) {
-    let common: Vec<&String> = offer.tags.iter().filter(|t| need.tags.contains(t)).collect();
-    (if common.is_empty() { 0.0 } else { 1.0 }, serde_json::json!({ "common": common }))
-}
-
-pub fn score(offer: &Profile, need: &Profile, weights: &MatchWeights) -> Score {
-    let parts: Vec<(&str, f64, (f64, serde_json::Value))> = vec![
-        ("text", weights.text, text_part(offer, need)),
-        ("field", weights.field, field_part(offer, need)),
-        ("trl", weights.trl, trl_part(offer, need)),
-        ("price", weights.price, price_part(offer, need)),
-        ("transfer_mode", weights.transfer_mode, mode_part(offer, need)),
-        ("province", weights.province, province_part(offer, need)),
-        ("strategic_tag", weights.strategic_tag, tag_part(offer, need)),
+    let parts = vec![
+        part(
+            "topic",
+            PartRole::Gate,
+            topic.value,
+            1.0,
+            topic.value,
+            serde_json::json!({
+                "need_coverage": topic.need_coverage,
+                "offer_coverage": topic.offer_coverage,
+                "shared_terms": topic.shared_terms,
+                "floor": rules.floor,
+            }),
+        ),
+        part(
+            "trl",
+            PartRole::Constraint,
+            trl_value,
+            1.0,
+            topic.value * (trl_value - 1.0),
+            serde_json::json!({ "offer_trl": offer.trl, "need_min_trl": need.trl, "verdict": trl_verdict }),
+        ),
+        part(
+            "price",
+            PartRole::Constraint,
+            price_value,
+            1.0,
+            topic.value * trl_value * (price_value - 1.0),
+            serde_json::json!({
+                "offer_price_vnd": offer.price,
+                "negotiable": offer.negotiable,
+                "need_budget_min_vnd": need.budget_min,
+                "need_budget_max_vnd": need.budget_max,
+                "verdict": price_verdict,
+            }),
+        ),
+        part(
+            "transfer_mode",
+            PartRole::Constraint,
+            mode_value,
+            1.0,
+            topic.value * trl_value * price_value * (mode_value - 1.0),
+            serde_json::json!({ "common": common, "offer": offer.receives, "need": need.receives }),
+        ),
+        part(
+            "field",
+            PartRole::Tie,
+            field_value,
+            rules.tie_field,
+            field_value * rules.tie_field,
+            serde_json::json!({ "same_field": same_field, "same_parent": related_fields }),
+        ),
+        part(
+            "province",
+            PartRole::Tie,
+            province_value,
+            rules.tie_province,
+            province_value * rules.tie_province,
+            serde_json::json!({ "offer": offer.province, "need": need.province }),
+        ),
+        part(
+            "strategic_tag",
+            PartRole::Tie,
+            tag_value,
+            rules.tie_tag,
+            tag_value * rules.tie_tag,
+            serde_json::json!({ "common": common_tags }),
+        ),
     ];
-    let total_weight: f64 = parts.iter().map(|(_, w, _)| w.max(0.0)).sum();
-    let scale = if total_weight > 0.0 { 1.0 / total_weight } else { 0.0 };
-    let parts: Vec<ScorePart> = parts
-        .into_iter()
-        .map(|(name, weight, (value, detail))| {
-            let weight = weight.max(0.0) * scale;
-            ScorePart { name: name.to_owned(), value, weight, contribution: value * weight, detail }
-        })
-        .collect();
-    let total = parts.iter().map(|p| p.contribution).sum::<f64>().clamp(0.0, 1.0);
-    Score { total, parts }
+    Score { total, fit, parts, excluded }
 }
 
 #[cfg(test)]

@@ -14,8 +14,9 @@ use crate::error::AppError;
 #[diesel(table_name = matches)]
 pub struct MatchRow {
     pub id: String,
-    pub offer_id: String,
-    pub need_id: String,
+    /// A side's listing; missing for an interested organization that has none of its own.
+    pub offer_id: Option<String>,
+    pub need_id: Option<String>,
     pub offer_org_id: String,
     pub need_org_id: String,
     pub offer_tenant_id: String,
@@ -41,6 +42,12 @@ pub struct MatchRow {
     pub updated_at: NaiveDateTime,
     pub connected_at: Option<NaiveDateTime>,
     pub closed_at: Option<NaiveDateTime>,
+    pub requester_org_id: Option<String>,
+    pub requested_by: Option<String>,
+    pub request_listing_id: Option<String>,
+    pub request_purpose: Option<String>,
+    pub request_timing: Option<String>,
+    pub request_terms: Option<String>,
 }
 
 impl MatchRow {
@@ -57,14 +64,37 @@ impl MatchRow {
     }
 }
 
+/// One side of a new match: its listing (if it has one), organization and province.
+#[derive(Debug, Clone, Copy)]
+pub struct NewSide<'a> {
+    pub listing: Option<&'a str>,
+    pub org: &'a str,
+    pub tenant: &'a str,
+}
+
+/// What an interested organization said.
+#[derive(Debug, Clone, Copy)]
+pub struct NewRequest<'a> {
+    pub org: &'a str,
+    pub by: &'a str,
+    pub listing: &'a str,
+    pub purpose: &'a str,
+    pub timing: &'a str,
+    pub terms: &'a str,
+}
+
 pub struct NewMatch<'a> {
     pub id: &'a str,
-    pub offer: (&'a str, &'a str, &'a str),
-    pub need: (&'a str, &'a str, &'a str),
+    pub offer: NewSide<'a>,
+    pub need: NewSide<'a>,
     pub score: &'a Score,
     pub origin: &'a str,
     pub proposed_by: Option<&'a str>,
     pub note: Option<&'a str>,
+    /// With origin `interest`.
+    pub request: Option<NewRequest<'a>>,
+    /// `suggested`, or `requested` with the requester's side already interested.
+    pub status: Status,
 }
 
 /// Inserts a match unless the pair has one already; returns whether it was new.
@@ -75,15 +105,29 @@ pub fn insert(conn: &mut DbConnection, m: &NewMatch<'_>, now: NaiveDateTime) -> 
             .values((
                 (
                     matches::id.eq(m.id),
-                    matches::offer_id.eq(m.offer.0),
-                    matches::offer_org_id.eq(m.offer.1),
-                    matches::offer_tenant_id.eq(m.offer.2),
-                    matches::need_id.eq(m.need.0),
-                    matches::need_org_id.eq(m.need.1),
-                    matches::need_tenant_id.eq(m.need.2),
+                    matches::offer_id.eq(m.offer.listing),
+                    matches::offer_org_id.eq(m.offer.org),
+                    matches::offer_tenant_id.eq(m.offer.tenant),
+                    matches::need_id.eq(m.need.listing),
+                    matches::need_org_id.eq(m.need.org),
+                    matches::need_tenant_id.eq(m.need.tenant),
                 ),
                 (
-                    matches::state.eq(MatchState::Suggested.as_str()),
+                    matches::requester_org_id.eq(m.request.map(|r| r.org)),
+                    matches::requested_by.eq(m.request.map(|r| r.by)),
+                    matches::request_listing_id.eq(m.request.map(|r| r.listing)),
+                    matches::request_purpose.eq(m.request.map(|r| r.purpose)),
+                    matches::request_timing.eq(m.request.map(|r| r.timing)),
+                    matches::request_terms.eq(m.request.map(|r| r.terms)),
+                    matches::offer_response.eq(m.status.offer.map(Response::as_str)),
+                    matches::need_response.eq(m.status.need.map(Response::as_str)),
+                    matches::offer_responded_by.eq(m.request.filter(|_| m.status.offer.is_some()).map(|r| r.by)),
+                    matches::need_responded_by.eq(m.request.filter(|_| m.status.need.is_some()).map(|r| r.by)),
+                    matches::offer_responded_at.eq(m.status.offer.map(|_| now)),
+                    matches::need_responded_at.eq(m.status.need.map(|_| now)),
+                ),
+                (
+                    matches::state.eq(m.status.state.as_str()),
                     matches::score.eq(m.score.total),
                     matches::score_parts.eq(&parts),
                     matches::origin.eq(m.origin),
@@ -113,7 +157,8 @@ pub fn find_pair(conn: &mut DbConnection, offer_id: &str, need_id: &str) -> Resu
 
 /// Refreshes the score of a match still waiting for answers.
 pub fn rescore(conn: &mut DbConnection, id: &str, score: &Score, now: NaiveDateTime) -> Result<bool, AppError> {
-    let rows = diesel::update(matches::table.find(id).filter(matches::state.eq(MatchState::Suggested.as_str())))
+    let open = [MatchState::Suggested.as_str(), MatchState::Requested.as_str()];
+    let rows = diesel::update(matches::table.find(id).filter(matches::state.eq_any(open)))
         .set((
             matches::score.eq(score.total),
             matches::score_parts.eq(serde_json::to_string(score)?),
@@ -201,7 +246,7 @@ pub fn finish(
 pub fn open_suggestions_of(conn: &mut DbConnection, listing_id: &str) -> Result<Vec<MatchRow>, AppError> {
     Ok(matches::table
         .filter(matches::offer_id.eq(listing_id).or(matches::need_id.eq(listing_id)))
-        .filter(matches::state.eq(MatchState::Suggested.as_str()))
+        .filter(matches::state.eq_any([MatchState::Suggested.as_str(), MatchState::Requested.as_str()]))
         .select(MatchRow::as_select())
         .load(conn)?)
 }
@@ -317,4 +362,107 @@ pub fn connected_partner_of(
         .select(matches::id)
         .first::<String>(conn)
         .optional()?)
+}
+
+/// What answers so far taught about a listing.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ListingLessons {
+    /// Its side declined a match as already solved.
+    pub solved: bool,
+    /// As a need, the highest TRL it declined an offer for as too low.
+    pub declined_trl: Option<i32>,
+}
+
+/// The lessons of each of these listings (those with none are left out).
+pub fn lessons(
+    conn: &mut DbConnection,
+    ids: &[String],
+) -> Result<std::collections::HashMap<String, ListingLessons>, AppError> {
+    use crate::db::schema::listings;
+    use crate::matching::lifecycle::DeclineReason;
+    let mut out: std::collections::HashMap<String, ListingLessons> = std::collections::HashMap::new();
+    let declined = Response::Declined.as_str();
+    let solved = DeclineReason::AlreadySolved.as_str();
+    for chunk in ids.chunks(500) {
+        let offers_solved: Vec<Option<String>> = matches::table
+            .filter(matches::offer_id.eq_any(chunk))
+            .filter(matches::offer_response.eq(declined))
+            .filter(matches::offer_reason_code.eq(solved))
+            .select(matches::offer_id)
+            .load(conn)?;
+        let needs_solved: Vec<Option<String>> = matches::table
+            .filter(matches::need_id.eq_any(chunk))
+            .filter(matches::need_response.eq(declined))
+            .filter(matches::need_reason_code.eq(solved))
+            .select(matches::need_id)
+            .load(conn)?;
+        for id in offers_solved.into_iter().chain(needs_solved).flatten() {
+            out.entry(id).or_default().solved = true;
+        }
+        let too_low: Vec<(Option<String>, Option<String>)> = matches::table
+            .filter(matches::need_id.eq_any(chunk))
+            .filter(matches::need_response.eq(declined))
+            .filter(matches::need_reason_code.eq(DeclineReason::TrlTooLow.as_str()))
+            .select((matches::need_id, matches::offer_id))
+            .load(conn)?;
+        let offer_ids: Vec<String> = too_low.iter().filter_map(|(_, o)| o.clone()).collect();
+        let trls: std::collections::HashMap<String, Option<i32>> = listings::table
+            .filter(listings::id.eq_any(&offer_ids))
+            .select((listings::id, listings::trl))
+            .load::<(String, Option<i32>)>(conn)?
+            .into_iter()
+            .collect();
+        for (need, offer) in too_low {
+            let (Some(need), Some(offer)) = (need, offer) else { continue };
+            if let Some(Some(trl)) = trls.get(&offer) {
+                let entry = out.entry(need).or_default();
+                entry.declined_trl = Some(entry.declined_trl.map_or(*trl, |t| t.max(*trl)));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The matches a listing is in, by the other listing's id.
+pub fn partners_of(
+    conn: &mut DbConnection,
+    listing_id: &str,
+) -> Result<std::collections::HashMap<String, MatchRow>, AppError> {
+    let rows: Vec<MatchRow> = matches::table
+        .filter(matches::offer_id.eq(listing_id).or(matches::need_id.eq(listing_id)))
+        .select(MatchRow::as_select())
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|row| {
+            let other =
+                if row.offer_id.as_deref() == Some(listing_id) { row.need_id.clone() } else { row.offer_id.clone() };
+            other.map(|other| (other, row))
+        })
+        .collect())
+}
+
+/// An organization's request on a listing that is still open (waiting or connected).
+pub fn open_request(conn: &mut DbConnection, org_id: &str, listing_id: &str) -> Result<Option<MatchRow>, AppError> {
+    Ok(matches::table
+        .filter(matches::requester_org_id.eq(org_id))
+        .filter(matches::request_listing_id.eq(listing_id))
+        .filter(matches::state.eq_any([MatchState::Requested.as_str(), MatchState::Connected.as_str()]))
+        .select(MatchRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// When an organization opened its requests since `since`, oldest first.
+pub fn requests_since(
+    conn: &mut DbConnection,
+    org_id: &str,
+    since: NaiveDateTime,
+) -> Result<Vec<NaiveDateTime>, AppError> {
+    Ok(matches::table
+        .filter(matches::requester_org_id.eq(org_id))
+        .filter(matches::created_at.gt(since))
+        .order(matches::created_at.asc())
+        .select(matches::created_at)
+        .load(conn)?)
 }

@@ -45,8 +45,9 @@ pub fn access(conn: &mut DbConnection, principal: &Principal, row: &MatchRow) ->
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct MatchedListing {
-    pub id: String,
-    pub title_vi: String,
+    /// Missing for an interested organization that has no listing of its own.
+    pub id: Option<String>,
+    pub title_vi: Option<String>,
     pub organization_id: String,
     pub organization_name: String,
     /// The organization's province.
@@ -77,6 +78,17 @@ pub struct Contacts {
     pub need: Contact,
 }
 
+/// What an interested organization asked, with origin `interest`.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct RequestView {
+    pub organization_id: Option<String>,
+    /// The listing it asked about.
+    pub listing_id: Option<String>,
+    pub purpose: Option<String>,
+    pub timing: Option<String>,
+    pub terms: Option<String>,
+}
+
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct MatchView {
     pub id: String,
@@ -85,8 +97,11 @@ pub struct MatchView {
     pub score: f64,
     /// Every part of the score and what it compared.
     pub score_parts: Vec<ScorePart>,
-    /// `engine` or `facilitated` (proposed by an officer).
+    /// `engine`, `facilitated` (proposed by an officer) or `interest` (asked for by one side).
     pub origin: String,
+    /// With origin `interest`: who asked and their three answers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request: Option<RequestView>,
     pub note: Option<String>,
     pub offer: MatchedListing,
     pub need: MatchedListing,
@@ -108,20 +123,38 @@ pub struct MatchView {
     pub contacts: Option<Contacts>,
 }
 
-fn matched_listing(conn: &mut DbConnection, listing_id: &str) -> Result<MatchedListing, AppError> {
-    let record = crate::listings::store::find(conn, listing_id)?.ok_or(AppError::NotFound)?;
+fn matched_listing(
+    conn: &mut DbConnection,
+    listing_id: Option<&str>,
+    org_id: &str,
+    tenant_id: &str,
+) -> Result<MatchedListing, AppError> {
+    if let Some(listing_id) = listing_id {
+        let record = crate::listings::store::find(conn, listing_id)?.ok_or(AppError::NotFound)?;
+        return Ok(MatchedListing {
+            id: Some(record.row.id.clone()),
+            title_vi: Some(record.row.title_vi.clone()),
+            organization_id: record.row.org_id.clone(),
+            organization_name: record.org_name.clone(),
+            province: record.row.tenant_id.clone(),
+        });
+    }
+    let name = crate::registry::store::find(conn, org_id)?.map(|o| o.row.legal_name).unwrap_or_default();
     Ok(MatchedListing {
-        id: record.row.id.clone(),
-        title_vi: record.row.title_vi.clone(),
-        organization_id: record.row.org_id.clone(),
-        organization_name: record.org_name.clone(),
-        province: record.row.tenant_id.clone(),
+        id: None,
+        title_vi: None,
+        organization_id: org_id.to_owned(),
+        organization_name: name,
+        province: tenant_id.to_owned(),
     })
 }
 
-fn contact(conn: &mut DbConnection, org_id: &str, listing_id: &str) -> Result<Contact, AppError> {
+fn contact(conn: &mut DbConnection, org_id: &str, listing_id: Option<&str>) -> Result<Contact, AppError> {
     let (name, email, phone) = crate::registry::store::contact_of(conn, org_id)?.unwrap_or_default();
-    let confidential = crate::listings::store::find(conn, listing_id)?.and_then(|l| l.row.confidential_details);
+    let confidential = match listing_id {
+        Some(id) => crate::listings::store::find(conn, id)?.and_then(|l| l.row.confidential_details),
+        None => None,
+    };
     Ok(Contact { name, email, phone, confidential_details: confidential })
 }
 
@@ -129,8 +162,8 @@ pub fn view(conn: &mut DbConnection, row: &MatchRow, access: &MatchAccess) -> Re
     let connected = matches!(MatchState::parse(&row.state), Some(MatchState::Connected | MatchState::Deal));
     let contacts = if connected && access.participant() {
         Some(Contacts {
-            offer: contact(conn, &row.offer_org_id, &row.offer_id)?,
-            need: contact(conn, &row.need_org_id, &row.need_id)?,
+            offer: contact(conn, &row.offer_org_id, row.offer_id.as_deref())?,
+            need: contact(conn, &row.need_org_id, row.need_id.as_deref())?,
         })
     } else {
         None
@@ -142,9 +175,16 @@ pub fn view(conn: &mut DbConnection, row: &MatchRow, access: &MatchAccess) -> Re
         score: row.score,
         score_parts: row.score().map(|s| s.parts).unwrap_or_default(),
         origin: row.origin.clone(),
+        request: row.requester_org_id.is_some().then(|| RequestView {
+            organization_id: row.requester_org_id.clone(),
+            listing_id: row.request_listing_id.clone(),
+            purpose: row.request_purpose.clone(),
+            timing: row.request_timing.clone(),
+            terms: row.request_terms.clone(),
+        }),
         note: row.note.clone(),
-        offer: matched_listing(conn, &row.offer_id)?,
-        need: matched_listing(conn, &row.need_id)?,
+        offer: matched_listing(conn, row.offer_id.as_deref(), &row.offer_org_id, &row.offer_tenant_id)?,
+        need: matched_listing(conn, row.need_id.as_deref(), &row.need_org_id, &row.need_tenant_id)?,
         offer_answer: SideAnswer {
             response: row.offer_response.clone(),
             reason_code: row.offer_reason_code.clone(),

@@ -16,6 +16,8 @@ use super::{
 };
 use crate::templates::escape_html;
 use crate::text::fold;
+use crate::vocabulary::Vocabulary;
+use std::sync::Arc;
 
 const HIGHLIGHT_START: &str = "\u{E000}";
 const HIGHLIGHT_END: &str = "\u{E001}";
@@ -31,6 +33,7 @@ fn engine_error(error: impl std::fmt::Display) -> SearchError {
 pub struct MeiliEngine {
     client: Client,
     index: String,
+    vocabulary: Arc<Vocabulary>,
 }
 
 impl MeiliEngine {
@@ -38,7 +41,8 @@ impl MeiliEngine {
     /// strategy drops words from the end of the query, so whatever comes first decides.
     /// Instead each word is searched on its own and the hits merged by a federated search,
     /// each word weighted by its rarity (ln(1 + N / df), counted first in one multi-search),
-    /// so that a document sharing a rare word outranks one sharing only "công nghệ".
+    /// so that a document sharing a rare word outranks one sharing only "công nghệ". A
+    /// vocabulary term ("khoai mì") stays one search, so that the index's synonyms apply.
     async fn any_word_search(
         &self,
         query: &SearchQuery,
@@ -98,10 +102,15 @@ impl MeiliEngine {
         Ok(SearchResults { total: results.estimated_total_hits as u64, hits, facets: BTreeMap::new() })
     }
 
-    pub async fn connect(url: &str, key: &str, index: &str) -> Result<MeiliEngine, SearchError> {
+    pub async fn connect(
+        url: &str,
+        key: &str,
+        index: &str,
+        vocabulary: Arc<Vocabulary>,
+    ) -> Result<MeiliEngine, SearchError> {
         let key = (!key.is_empty()).then_some(key);
         let client = Client::new(url, key).map_err(engine_error)?;
-        let engine = MeiliEngine { client, index: index.to_owned() };
+        let engine = MeiliEngine { client, index: index.to_owned(), vocabulary };
         engine.configure(index).await?;
         Ok(engine)
     }
@@ -117,10 +126,14 @@ impl MeiliEngine {
         Ok(())
     }
 
-    /// Searchable, filterable and sortable attributes, and one typo from 4 letters on as in
-    /// the embedded engine.
+    /// Searchable, filterable and sortable attributes, one typo from 4 letters on as in
+    /// the embedded engine, and the vocabulary's variants as one-way synonyms (an
+    /// ambiguous word such as "thơm" finds dứa, a search for dứa never finds "gạo thơm").
     async fn configure(&self, uid: &str) -> Result<(), SearchError> {
+        let synonyms: std::collections::HashMap<String, Vec<String>> =
+            self.vocabulary.one_way_synonyms().into_iter().collect();
         let settings = Settings::new()
+            .with_synonyms(synonyms)
             .with_searchable_attributes(["title_vi", "summary", "keywords", "title_en", "description"])
             .with_filterable_attributes([
                 "kind",
@@ -285,7 +298,8 @@ impl SearchEngine for MeiliEngine {
             Strategy::AnyWords => &[MatchingStrategies::LAST],
         };
         if query.strategy == Strategy::AnyWords && query.facets.is_empty() {
-            let words: Vec<String> = super::tantivy::query::words(&text).into_iter().map(|w| w.exact).collect();
+            let words: Vec<String> =
+                super::tantivy::query::clauses(&text, &self.vocabulary).iter().map(|c| c.text()).collect();
             if words.len() > 1 {
                 return self.any_word_search(&query, &words, &filter).await;
             }
@@ -364,7 +378,11 @@ impl SearchEngine for MeiliEngine {
         let staging = format!("{}_rebuild_{}", self.index, uuid::Uuid::now_v7().simple());
         self.configure(&staging).await?;
         Ok(Box::new(MeiliRebuild {
-            engine: MeiliEngine { client: self.client.clone(), index: self.index.clone() },
+            engine: MeiliEngine {
+                client: self.client.clone(),
+                index: self.index.clone(),
+                vocabulary: self.vocabulary.clone(),
+            },
             staging,
         }))
     }

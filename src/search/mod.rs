@@ -203,8 +203,12 @@ pub trait SearchEngine: Send + Sync {
     async fn start_rebuild(&self) -> Result<Box<dyn Rebuild>, SearchError>;
 }
 
-/// Opens the configured engine.
-pub async fn open(settings: &SearchSettings, data_dir: &std::path::Path) -> Result<Arc<dyn SearchEngine>, SearchError> {
+/// Opens the configured engine; queries are expanded with the vocabulary's variants.
+pub async fn open(
+    settings: &SearchSettings,
+    data_dir: &std::path::Path,
+    vocabulary: Arc<crate::vocabulary::Vocabulary>,
+) -> Result<Arc<dyn SearchEngine>, SearchError> {
     match settings.engine {
         SearchEngineKind::Tantivy => {
             let root = if settings.index_dir.trim().is_empty() {
@@ -212,7 +216,7 @@ pub async fn open(settings: &SearchSettings, data_dir: &std::path::Path) -> Resu
             } else {
                 std::path::PathBuf::from(&settings.index_dir)
             };
-            let engine = tantivy::TantivyEngine::open(root, settings.writer_memory_mb).await?;
+            let engine = tantivy::TantivyEngine::open(root, settings.writer_memory_mb, vocabulary).await?;
             Ok(Arc::new(engine))
         }
         SearchEngineKind::Meilisearch => {
@@ -220,6 +224,7 @@ pub async fn open(settings: &SearchSettings, data_dir: &std::path::Path) -> Resu
                 &settings.meili_url,
                 settings.meili_key.expose_secret(),
                 &settings.meili_index,
+                vocabulary,
             )
             .await?;
             Ok(Arc::new(engine))

@@ -69,3 +69,25 @@ async fn seeded_taxonomies_match_the_reference_lists() {
         assert_eq!(term["name_vi"], row[2]);
     }
 }
+
+/// The seeded vocabulary equals the reference file, term for term, with its version.
+#[tokio::test]
+async fn seeded_vocabulary_matches_the_reference_file() {
+    let app = spawn_app().await;
+    let reply = app.get("/api/v1/taxonomy/vocabulary").await;
+    let body = reply.ok();
+    assert_eq!(body["version"], "2026.1");
+    let served = body["items"].as_array().unwrap();
+    let mut reader =
+        csv::Reader::from_reader(include_str!("../../migrations/reference-data/vocabulary_variants.csv").as_bytes());
+    let expected: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(served.len(), expected.len());
+    for (row, term) in expected.iter().zip(served) {
+        assert_eq!(term["group"], row[0]);
+        assert_eq!(term["term"], row[1]);
+        assert_eq!(term["lang"], row[2]);
+        assert_eq!(term["region"], row[3]);
+        assert_eq!(term["note"].as_str().unwrap_or(""), &row[5]);
+        assert_eq!(term["ambiguous"], row[5].starts_with("ambiguous token:"));
+    }
+}

@@ -1,6 +1,7 @@
 //! The matches' API: reading them, the two sides' answers, and the officers' tools.
 
 pub mod answers;
+pub mod interest;
 pub mod officers;
 pub mod reading;
 
@@ -20,7 +21,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(answers::deal)
         .service(answers::close)
         .service(reading::history)
-        .service(officers::run_now);
+        .service(officers::run_now)
+        .service(officers::candidates)
+        .service(interest::interested);
 }
 
 fn load(conn: &mut DbConnection, principal: &Principal, id: &str) -> Result<(MatchRow, MatchAccess), AppError> {

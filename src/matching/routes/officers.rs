@@ -1,17 +1,19 @@
 //! The province's officers: proposing a match by hand, running matching now.
 
-use actix_web::{HttpResponse, post, web};
+use actix_web::{HttpResponse, get, post, web};
 use serde::{Deserialize, Serialize};
 
 use crate::app::AppState;
 use crate::audit::{self, AuditEntry};
 use crate::auth::Principal;
 use crate::error::{AppError, FieldError, Text, Violations};
-use crate::http::{ApiJson, ClientIp};
+use crate::http::{ApiJson, ClientIp, RequestLang};
+use crate::i18n::Lang;
 use crate::listings::model::ListingKind;
 use crate::matching::engine::{self, ENTITY, MatchRun};
 use crate::matching::notices;
-use crate::matching::store::{self, MatchFilter, NewMatch, Visibility};
+use crate::matching::select::Outcome;
+use crate::matching::store::{self, MatchFilter, NewMatch, NewSide, Visibility};
 use crate::matching::views::{self, MatchView};
 use crate::text::clean_block;
 
@@ -91,18 +93,35 @@ pub async fn propose(
                     [("existing_match", existing.id.into())],
                 ));
             }
-            let score = engine::score_pair(&app, &offer, &need);
+            let lessons = store::lessons(conn, &[offer.row.id.clone(), need.row.id.clone()])?;
+            let of = |id: &str| lessons.get(id).copied().unwrap_or_default();
+            let score = engine::score_pair(
+                &app,
+                &offer,
+                &need,
+                &crate::matching::score::Lessons {
+                    need_declined_trl: of(&need.row.id).declined_trl,
+                    offer_solved: of(&offer.row.id).solved,
+                    need_solved: of(&need.row.id).solved,
+                },
+            );
             let id = uuid::Uuid::now_v7().to_string();
             store::insert(
                 conn,
                 &NewMatch {
                     id: &id,
-                    offer: (&offer.row.id, &offer.row.org_id, &offer.row.tenant_id),
-                    need: (&need.row.id, &need.row.org_id, &need.row.tenant_id),
+                    offer: NewSide {
+                        listing: Some(&offer.row.id),
+                        org: &offer.row.org_id,
+                        tenant: &offer.row.tenant_id,
+                    },
+                    need: NewSide { listing: Some(&need.row.id), org: &need.row.org_id, tenant: &need.row.tenant_id },
                     score: &score,
                     origin: "facilitated",
                     proposed_by: Some(&principal.user_id),
                     note: note.as_deref(),
+                    request: None,
+                    status: crate::matching::lifecycle::Status::NEW,
                 },
                 now,
             )?;
@@ -132,11 +151,93 @@ pub async fn propose(
     Ok(HttpResponse::Created().json(view))
 }
 
+/// A candidate a run considered, and what became of it: proposed, or why not.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct CandidateView {
+    pub listing_id: String,
+    pub title_vi: String,
+    pub organization_name: String,
+    pub province: String,
+    /// 0 to 1: the fit plus the ties.
+    pub score: f64,
+    /// The topic times what the soft misses keep.
+    pub fit: f64,
+    pub outcome: Outcome,
+    /// The outcome in the caller's language ("excluded: TRL 4, at least 7 asked").
+    pub why: String,
+    /// Every part of the score and what it compared.
+    pub score_parts: Vec<crate::matching::score::ScorePart>,
+}
+
+/// The candidates an officer is shown: the best ones by score, whatever became of them.
+const CANDIDATES_SHOWN: usize = 20;
+
+fn candidate_views(considered: Vec<engine::Considered>, lang: Lang) -> Vec<CandidateView> {
+    considered
+        .into_iter()
+        .take(CANDIDATES_SHOWN)
+        .map(|c| CandidateView {
+            listing_id: c.other.row.id.clone(),
+            title_vi: c.other.row.title_vi.clone(),
+            organization_name: c.other.org_name.clone(),
+            province: c.other.row.tenant_id.clone(),
+            score: c.score.total,
+            fit: c.score.fit,
+            why: c.outcome.describe(lang),
+            outcome: c.outcome,
+            score_parts: c.score.parts,
+        })
+        .collect()
+}
+
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct RunReport {
     #[serde(flatten)]
     pub run: MatchRun,
     pub matches: Vec<MatchView>,
+    /// The best candidates considered, with why each was proposed or not.
+    pub candidates: Vec<CandidateView>,
+}
+
+/// The listing's province, if the caller is an officer who may act on it.
+async fn officer_tenant(state: &AppState, principal: &Principal, id: &str) -> Result<String, AppError> {
+    let lookup = id.to_owned();
+    let who = principal.clone();
+    state
+        .db
+        .run(move |conn| {
+            let (record, access) = crate::listings::service::load(conn, Some(&who), &lookup)?;
+            if !access.may_decide() {
+                return Err(AppError::NotFound);
+            }
+            Ok(record.row.tenant_id)
+        })
+        .await
+}
+
+/// The candidates matching would consider for a listing now, each with its score and why
+/// it would or would not be proposed; nothing is stored or sent. For the listing's
+/// province's officers.
+#[utoipa::path(
+    tag = "matches",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The listing")),
+    responses((status = 200, body = Vec<CandidateView>), (status = 404, body = crate::error::ProblemBody))
+)]
+#[get("/listings/{id}/match-candidates")]
+pub async fn candidates(
+    state: web::Data<AppState>,
+    principal: Principal,
+    lang: RequestLang,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    officer_tenant(&state, &principal, &id).await?;
+    let lookup = id.clone();
+    let record =
+        state.db.run(move |conn| crate::listings::store::find(conn, &lookup)).await?.ok_or(AppError::NotFound)?;
+    let considered = if record.is_public() { engine::consider(&state, &record).await? } else { Vec::new() };
+    Ok(HttpResponse::Ok().json(candidate_views(considered, lang.0)))
 }
 
 /// An officer of the listing's province runs matching for it now.
@@ -150,22 +251,12 @@ pub struct RunReport {
 pub async fn run_now(
     state: web::Data<AppState>,
     principal: Principal,
+    lang: RequestLang,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let lookup = id.clone();
-    let who = principal.clone();
-    let tenant = state
-        .db
-        .run(move |conn| {
-            let (record, access) = crate::listings::service::load(conn, Some(&who), &lookup)?;
-            if !access.may_decide() {
-                return Err(AppError::NotFound);
-            }
-            Ok(record.row.tenant_id)
-        })
-        .await?;
-    let run = engine::run(&state, &id).await?;
+    let tenant = officer_tenant(&state, &principal, &id).await?;
+    let (run, considered) = engine::run_and_report(&state, &id).await?;
     let matches = state
         .db
         .run(move |conn| {
@@ -181,5 +272,5 @@ pub async fn run_now(
             Ok(views_out)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(RunReport { run, matches }))
+    Ok(HttpResponse::Ok().json(RunReport { run, matches, candidates: candidate_views(considered, lang.0) }))
 }

@@ -21,7 +21,7 @@ pub struct MatchListParams {
     pub listing_id: Option<String>,
     /// An officer's view of a province's matches (its code).
     pub province: Option<String>,
-    /// suggested, connected, deal, declined or closed.
+    /// suggested, requested, connected, deal, declined or closed.
     pub state: Option<String>,
     pub page: Option<u32>,
     pub per_page: Option<u32>,

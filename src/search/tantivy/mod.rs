@@ -22,6 +22,7 @@ use self::schema::Fields;
 use super::{
     FacetCount, Highlights, Hit, ListingDoc, Rebuild, SearchEngine, SearchError, SearchQuery, SearchResults, Sort,
 };
+use crate::vocabulary::Vocabulary;
 
 const CURRENT: &str = "CURRENT";
 
@@ -112,11 +113,17 @@ pub struct TantivyEngine {
     root: PathBuf,
     writer_memory: usize,
     live: Arc<RwLock<Arc<Live>>>,
+    vocabulary: Arc<Vocabulary>,
 }
 
 impl TantivyEngine {
-    /// Opens the index named in `<root>/CURRENT`, or creates an empty one.
-    pub async fn open(root: PathBuf, writer_memory_mb: usize) -> Result<TantivyEngine, SearchError> {
+    /// Opens the index named in `<root>/CURRENT`, or creates an empty one. Queries are
+    /// expanded with the vocabulary's variants.
+    pub async fn open(
+        root: PathBuf,
+        writer_memory_mb: usize,
+        vocabulary: Arc<Vocabulary>,
+    ) -> Result<TantivyEngine, SearchError> {
         let writer_memory = writer_memory_mb.max(15) * 1_000_000;
         tokio::task::spawn_blocking(move || {
             std::fs::create_dir_all(&root).map_err(engine_error)?;
@@ -136,7 +143,7 @@ impl TantivyEngine {
                 }
                 _ => fresh(&root, writer_memory)?,
             };
-            Ok(TantivyEngine { root, writer_memory, live: Arc::new(RwLock::new(Arc::new(live))) })
+            Ok(TantivyEngine { root, writer_memory, live: Arc::new(RwLock::new(Arc::new(live))), vocabulary })
         })
         .await
         .map_err(engine_error)?
@@ -200,7 +207,8 @@ impl SearchEngine for TantivyEngine {
 
     async fn search(&self, query: SearchQuery) -> Result<SearchResults, SearchError> {
         let live = self.live()?;
-        tokio::task::spawn_blocking(move || search(&live, &query)).await.map_err(engine_error)?
+        let vocabulary = self.vocabulary.clone();
+        tokio::task::spawn_blocking(move || search(&live, &vocabulary, &query)).await.map_err(engine_error)?
     }
 
     async fn count(&self) -> Result<u64, SearchError> {
@@ -293,9 +301,9 @@ fn remove_strays(root: &Path, keep: &str) {
     }
 }
 
-fn search(live: &Live, request: &SearchQuery) -> Result<SearchResults, SearchError> {
+fn search(live: &Live, vocabulary: &Vocabulary, request: &SearchQuery) -> Result<SearchResults, SearchError> {
     let searcher = live.reader.searcher();
-    let words = request.text.as_deref().map(query::words).unwrap_or_default();
+    let words = request.text.as_deref().map(|text| query::clauses(text, vocabulary)).unwrap_or_default();
     let limit = request.limit.max(1);
     let mut last = None;
     for (all_words, typos) in query::passes(request.strategy, &words) {
@@ -431,7 +439,7 @@ mod tests {
         drop(writer);
         write_current(root.path(), "listings-old").unwrap();
 
-        let engine = TantivyEngine::open(root.path().to_path_buf(), 15).await.unwrap();
+        let engine = TantivyEngine::open(root.path().to_path_buf(), 15, Arc::default()).await.unwrap();
         assert_eq!(engine.count().await.unwrap(), 0);
         // It has never followed the change log, so the follower builds it first.
         assert_eq!(engine.position().await.unwrap(), None);

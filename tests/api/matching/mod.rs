@@ -1,7 +1,10 @@
 mod digest;
+mod evaluation;
 mod flow;
+mod interest;
 mod notifications;
 mod outage;
+mod precision;
 
 use serde_json::{Value, json};
 

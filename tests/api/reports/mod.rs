@@ -59,7 +59,7 @@ pub async fn known_data() -> Known {
     // Matches come from officers only here, so that every one is known.
     let app = spawn_app_with(TestOptions {
         tweak: Some(Box::new(|s| {
-            s.matching.threshold = 2.0;
+            s.matching.floor = 2.0;
             long_sessions(s);
         })),
         ..Default::default()

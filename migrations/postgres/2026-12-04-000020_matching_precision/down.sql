@@ -1,0 +1,14 @@
+DROP INDEX matches_open_request;
+DROP INDEX matches_requests;
+DROP INDEX matches_offer;
+DELETE FROM matches WHERE offer_id IS NULL OR need_id IS NULL;
+ALTER TABLE matches DROP CONSTRAINT matches_some_listing;
+ALTER TABLE matches ALTER COLUMN offer_id SET NOT NULL;
+ALTER TABLE matches ALTER COLUMN need_id SET NOT NULL;
+ALTER TABLE matches DROP COLUMN request_terms;
+ALTER TABLE matches DROP COLUMN request_timing;
+ALTER TABLE matches DROP COLUMN request_purpose;
+ALTER TABLE matches DROP COLUMN request_listing_id;
+ALTER TABLE matches DROP COLUMN requested_by;
+ALTER TABLE matches DROP COLUMN requester_org_id;
+DROP TABLE vocabulary_terms;
