@@ -64,6 +64,17 @@ pub async fn interested(
     id: web::Path<String>,
     ApiJson(body): ApiJson<InterestRequest>,
 ) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::Created().json(express_interest(&state, principal, ip, id.into_inner(), body).await?))
+}
+
+/// "We are interested" in listing `id`, for the API and the listing page.
+pub async fn express_interest(
+    state: &web::Data<AppState>,
+    principal: Principal,
+    ip: ClientIp,
+    id: String,
+    body: InterestRequest,
+) -> Result<MatchView, AppError> {
     let mut v = Violations::new();
     let answers = interest::answers(&mut v, body.purpose, body.timing, body.terms);
     let organization = body.organization_id.filter(|o| !o.trim().is_empty());
@@ -72,7 +83,7 @@ pub async fn interested(
     let now = state.clock.now();
     let limit = state.settings.matching.interest.requests_per_org_per_day;
     let app = state.clone();
-    let target_id = id.into_inner();
+    let target_id = id;
     let view = state
         .db
         .write(move |conn| {
@@ -236,5 +247,5 @@ pub async fn interested(
         })
         .await?;
     state.jobs.wake();
-    Ok(HttpResponse::Created().json(view))
+    Ok(view)
 }

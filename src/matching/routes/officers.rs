@@ -46,6 +46,16 @@ pub async fn propose(
     ip: ClientIp,
     ApiJson(body): ApiJson<ProposalRequest>,
 ) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::Created().json(propose_match(&state, principal, ip, body).await?))
+}
+
+/// An officer's proposal, for the API and the province's pages.
+pub async fn propose_match(
+    state: &web::Data<AppState>,
+    principal: Principal,
+    ip: ClientIp,
+    body: ProposalRequest,
+) -> Result<MatchView, AppError> {
     let mut v = Violations::new();
     let offer_id = v.require("offer_id", body.offer_id, Ok);
     let need_id = v.require("need_id", body.need_id, Ok);
@@ -148,7 +158,7 @@ pub async fn propose(
         })
         .await?;
     state.jobs.wake();
-    Ok(HttpResponse::Created().json(view))
+    Ok(view)
 }
 
 /// A candidate a run considered, and what became of it: proposed, or why not.
