@@ -37,3 +37,4 @@ pub mod tenants;
 pub mod text;
 pub mod vocabulary;
 pub mod web;
+pub mod workspace;

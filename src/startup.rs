@@ -271,6 +271,7 @@ fn pages(cfg: &mut web::ServiceConfig) {
         .configure(notify::pages::configure)
         .configure(crate::privacy::pages::configure)
         .configure(reports::pages::configure)
+        .configure(crate::workspace::configure)
         .configure(crate::admin::pages::configure);
 }
 

@@ -14,6 +14,7 @@ diesel::table! {
         updated_at -> Timestamp,
         org_review_fields -> Text,
         auto_publish_listings -> Bool,
+        listing_validity_days -> Nullable<Integer>,
     }
 }
 

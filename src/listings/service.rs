@@ -54,10 +54,11 @@ pub fn validate(
     )
 }
 
-/// When a listing published now expires: after the configured period, or at the end of
-/// the day its owners chose, whichever comes first.
-pub fn expiry(state: &AppState, listing: &Listing, now: NaiveDateTime) -> NaiveDateTime {
-    let by_period = now + Duration::days(state.settings.listings.validity_days.max(1));
+/// When a listing published now expires: after its province's period (the platform's
+/// default unless the province set one), or at the end of the day its owners chose,
+/// whichever comes first.
+pub fn expiry(listing: &Listing, validity_days: i64, now: NaiveDateTime) -> NaiveDateTime {
+    let by_period = now + Duration::days(validity_days.max(1));
     match listing.valid_until.and_then(|d| d.and_hms_opt(23, 59, 59)) {
         Some(chosen) if chosen < by_period => chosen,
         _ => by_period,
@@ -88,12 +89,14 @@ pub fn apply_step(
     review::check_version(REVIEWED, step.expected_version, from.as_str(), version)?;
     let to = transition(from, step.action).ok_or_else(|| not_allowed(from, step.action, version))?;
     let comments = (!step.field_comments.is_empty()).then(|| json!(step.field_comments).to_string());
+    let validity_days =
+        tenants::store::listing_validity_days(conn, &record.row.tenant_id, state.settings.listings.validity_days)?;
     let expires_at = (to == ListingStatus::Published).then(|| {
         let listing = record.to_listing();
         match step.action {
             // A renewal starts a new period from today and drops an earlier chosen end.
-            ListingAction::Renew => now + Duration::days(state.settings.listings.validity_days.max(1)),
-            _ => expiry(state, &listing, now),
+            ListingAction::Renew => now + Duration::days(validity_days),
+            _ => expiry(&listing, validity_days, now),
         }
     });
     let moved = store::transition(

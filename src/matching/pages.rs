@@ -243,7 +243,7 @@ async fn list(
     })
 }
 
-fn decline_label(reason: &str, lang: Lang) -> String {
+pub fn decline_label(reason: &str, lang: Lang) -> String {
     let (vi, en) = match reason {
         "field_not_relevant" => ("Không đúng lĩnh vực", "Not relevant"),
         "trl_too_low" => ("Công nghệ chưa đủ chín (TRL thấp)", "TRL too low"),
@@ -319,7 +319,8 @@ async fn detail_page(
     let view = match_view(state, signed.principal.clone(), id).await?;
     let lang = signed.visitor.lang;
     let labels = labels(state, lang).await?;
-    let titles: Vec<&str> = [&view.need.title_vi, &view.offer.title_vi].into_iter().flatten().map(String::as_str).collect();
+    let titles: Vec<&str> =
+        [&view.need.title_vi, &view.offer.title_vi].into_iter().flatten().map(String::as_str).collect();
     let sentences = view.score_parts.iter().map(|p| sentence(p, &labels, &titles)).collect();
     let open = matches!(view.state.as_str(), "suggested" | "requested");
     let answered_all = view.your_sides.iter().all(|s| match s {
@@ -505,7 +506,10 @@ mod tests {
             serde_json::json!({ "need_coverage": 0.8, "shared_terms": ["nuoc thai", "~pig", "chan nuoi", "vi sinh"] }),
         );
         let titles = ["Cần công nghệ xử lý Nước thải chăn nuôi", "Xử lý nước thải bằng vi sinh"];
-        assert_eq!(sentence(&topic, &vi, &titles), "Đáp ứng 80% điều nhu cầu nêu; cùng nói về: nước thải, chăn nuôi, vi sinh");
+        assert_eq!(
+            sentence(&topic, &vi, &titles),
+            "Đáp ứng 80% điều nhu cầu nêu; cùng nói về: nước thải, chăn nuôi, vi sinh"
+        );
         assert_eq!(
             sentence(&topic, &en, &[]),
             "Covers 80% of what the need asks; both speak of: nuoc thai, chan nuoi, vi sinh"

@@ -330,6 +330,29 @@ pub fn decline_reasons(conn: &mut DbConnection, listing_id: &str) -> Result<Vec<
     Ok(totals.into_iter().collect())
 }
 
+/// The decline reasons of every match that touches a province (either side in it), each
+/// side's decline counted once.
+pub fn decline_reasons_in_tenant(conn: &mut DbConnection, tenant: &str) -> Result<Vec<(String, i64)>, AppError> {
+    let touches = || matches::offer_tenant_id.eq(tenant.to_owned()).or(matches::need_tenant_id.eq(tenant.to_owned()));
+    let by_need: Vec<(Option<String>, i64)> = matches::table
+        .filter(touches())
+        .filter(matches::need_response.eq(Response::Declined.as_str()))
+        .group_by(matches::need_reason_code)
+        .select((matches::need_reason_code, count_star()))
+        .load(conn)?;
+    let by_offer: Vec<(Option<String>, i64)> = matches::table
+        .filter(touches())
+        .filter(matches::offer_response.eq(Response::Declined.as_str()))
+        .group_by(matches::offer_reason_code)
+        .select((matches::offer_reason_code, count_star()))
+        .load(conn)?;
+    let mut totals: std::collections::BTreeMap<String, i64> = std::collections::BTreeMap::new();
+    for (code, n) in by_need.into_iter().chain(by_offer) {
+        *totals.entry(code.unwrap_or_else(|| "other".into())).or_default() += n;
+    }
+    Ok(totals.into_iter().collect())
+}
+
 /// A connected match (connected, or on to a deal) of this listing in which `user_id`
 /// speaks for the other side: that person may read the listing's confidential details.
 pub fn connected_partner_of(

@@ -1,6 +1,7 @@
 //! What each province reports on: figures over a period, targets beside them, the national
 //! table, open-data exports and the weekly summary to each province's admins.
 
+pub mod charts;
 pub mod csv_cell;
 pub mod export;
 pub mod figures;

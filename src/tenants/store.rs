@@ -27,6 +27,10 @@ pub struct TenantRow {
     /// Setting: listings of approved organizations are published without review.
     #[serde(skip)]
     pub auto_publish_listings: bool,
+    /// Setting: days a listing stays published before it expires (the platform's default
+    /// when unset).
+    #[serde(skip)]
+    pub listing_validity_days: Option<i32>,
 }
 
 pub fn list(conn: &mut DbConnection, include_inactive: bool) -> Result<Vec<TenantRow>, AppError> {
@@ -104,6 +108,25 @@ pub fn set_auto_publish_listings(
     Ok(())
 }
 
+pub fn set_listing_validity_days(
+    conn: &mut DbConnection,
+    scope: &TenantScope,
+    days: Option<i32>,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    diesel::update(tenants::table.find(scope.tenant_id()))
+        .set((tenants::listing_validity_days.eq(days), tenants::updated_at.eq(now)))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// How many days a listing of this province stays published: its own setting, or `default`.
+pub fn listing_validity_days(conn: &mut DbConnection, code: &str, default: i64) -> Result<i64, AppError> {
+    let own: Option<Option<i32>> =
+        tenants::table.find(code).select(tenants::listing_validity_days).first(conn).optional()?;
+    Ok(own.flatten().map_or(default, i64::from).max(1))
+}
+
 pub fn update(conn: &mut DbConnection, code: &str, change: &TenantChange, now: NaiveDateTime) -> Result<(), AppError> {
     let target = tenants::table.find(code);
     if let Some(name) = &change.name_vi {
@@ -136,6 +159,29 @@ pub fn staff(conn: &mut DbConnection, scope: &TenantScope) -> Result<Vec<StaffMe
         .order((tenant_roles::role.asc(), users::email.asc()))
         .select((users::id, users::email, users::full_name, tenant_roles::role, tenant_roles::created_at))
         .load(conn)?)
+}
+
+/// Every province's admins, for the platform administrators' overview: (province, admin).
+pub fn tenant_admins_everywhere(conn: &mut DbConnection) -> Result<Vec<(String, StaffMember)>, AppError> {
+    let rows: Vec<(String, String, String, String, String, NaiveDateTime)> = tenant_roles::table
+        .inner_join(users::table)
+        .filter(tenant_roles::role.eq(TenantRole::TenantAdmin.as_str()))
+        .order((tenant_roles::tenant_id.asc(), users::email.asc()))
+        .select((
+            tenant_roles::tenant_id,
+            users::id,
+            users::email,
+            users::full_name,
+            tenant_roles::role,
+            tenant_roles::created_at,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(tenant, user_id, email, full_name, role, granted_at)| {
+            (tenant, StaffMember { user_id, email, full_name, role, granted_at })
+        })
+        .collect())
 }
 
 /// Returns false when the user already had the role.

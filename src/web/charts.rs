@@ -245,7 +245,8 @@ mod tests {
     #[test]
     fn numbers_print_without_needless_decimals() {
         assert_eq!(number(12.0), "12");
-        assert_eq!(number(12.25), "12.2");
+        assert_eq!(number(12.25), "12.25");
+        assert_eq!(number(26.5), "26.5");
         assert_eq!(number(0.0), "0");
     }
 }

@@ -33,7 +33,8 @@ pub struct MatchPage {
     pub page: u32,
     pub per_page: u32,
     pub total: i64,
-    /// With `listing_id`: why the other sides declined, counted by reason.
+    /// With `listing_id`: why the other sides declined, counted by reason; with `province`:
+    /// the declines of every match that touches the province.
     pub decline_reasons: Vec<ReasonCount>,
 }
 
@@ -84,6 +85,7 @@ pub async fn matches_page(
                 if access.member.is_some() { Visibility::Orgs(vec![record.row.org_id]) } else { Visibility::All }
             } else if let Some(province) = params.province {
                 let scope = principal.review_scope(&province).ok_or(AppError::NotFound)?;
+                reasons = store::decline_reasons_in_tenant(conn, scope.tenant_id())?;
                 Visibility::Tenant(scope.tenant_id().to_owned())
             } else {
                 let orgs = crate::registry::store::organizations_of(conn, &principal.user_id)?

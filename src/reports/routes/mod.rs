@@ -2,7 +2,7 @@
 
 mod exports;
 mod figures;
-mod targets;
+pub mod targets;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 

@@ -71,17 +71,29 @@ pub async fn set_target(
     body: ApiJson<TargetRequest>,
 ) -> Result<HttpResponse, AppError> {
     let (code, raw_indicator) = path.into_inner();
-    let scope = principal.admin_scope(&code).ok_or(AppError::NotFound)?;
-    let indicator = indicator_of(&raw_indicator)?;
+    Ok(HttpResponse::Ok().json(set_target_value(&state, principal, ip, &code, &raw_indicator, body.0).await?))
+}
+
+/// Sets a target, for the API and the province's pages.
+pub async fn set_target_value(
+    state: &AppState,
+    principal: Principal,
+    ip: ClientIp,
+    code: &str,
+    raw_indicator: &str,
+    body: TargetRequest,
+) -> Result<TargetProgress, AppError> {
+    let scope = principal.admin_scope(code).ok_or(AppError::NotFound)?;
+    let indicator = indicator_of(raw_indicator)?;
     let mut v = Violations::new();
-    let value = v.require("value", body.0.value, |value| {
+    let value = v.require("value", body.value, |value| {
         if (0..=MAX_TARGET).contains(&value) {
             Ok(value)
         } else {
             Err(FieldError::out_of_range("value", 0, MAX_TARGET))
         }
     });
-    let year = v.require("year", body.0.year, |year| {
+    let year = v.require("year", body.year, |year| {
         if (TARGET_YEARS.0..=TARGET_YEARS.1).contains(&year) {
             Ok(year)
         } else {
@@ -112,7 +124,7 @@ pub async fn set_target(
             find_progress(conn, &province.id, indicator)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(progress))
+    Ok(progress)
 }
 
 fn find_progress(conn: &mut DbConnection, tenant: &str, indicator: Indicator) -> Result<TargetProgress, AppError> {
@@ -141,8 +153,20 @@ pub async fn delete_target(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, AppError> {
     let (code, raw_indicator) = path.into_inner();
-    let scope = principal.admin_scope(&code).ok_or(AppError::NotFound)?;
-    let indicator = indicator_of(&raw_indicator)?;
+    remove_target(&state, principal, ip, &code, &raw_indicator).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Removes a target, for the API and the province's pages.
+pub async fn remove_target(
+    state: &AppState,
+    principal: Principal,
+    ip: ClientIp,
+    code: &str,
+    raw_indicator: &str,
+) -> Result<(), AppError> {
+    let scope = principal.admin_scope(code).ok_or(AppError::NotFound)?;
+    let indicator = indicator_of(raw_indicator)?;
     let now = state.clock.now();
     state
         .db
@@ -164,6 +188,5 @@ pub async fn delete_target(
                 now,
             )
         })
-        .await?;
-    Ok(HttpResponse::NoContent().finish())
+        .await
 }

@@ -1,8 +1,8 @@
 //! The provinces' API: the list and each province, its staff, its settings.
 
-mod provinces;
-mod settings;
-mod staff;
+pub mod provinces;
+pub mod settings;
+pub mod staff;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 

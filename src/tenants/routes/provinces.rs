@@ -112,6 +112,16 @@ pub async fn create_tenant(
     ip: ClientIp,
     ApiJson(body): ApiJson<NewTenantRequest>,
 ) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::Created().json(add_province(&state, principal, ip, body).await?))
+}
+
+/// Adds a province, for the API and the admins' pages.
+pub async fn add_province(
+    state: &AppState,
+    principal: Principal,
+    ip: ClientIp,
+    body: NewTenantRequest,
+) -> Result<TenantRow, AppError> {
     platform_admin_only(&principal)?;
     let mut violations = Violations::new();
     let code = violations.require("code", body.code, |raw| rules::parse_code(&raw));
@@ -165,7 +175,7 @@ pub async fn create_tenant(
             store::find(conn, &tenant.code)?.ok_or(AppError::NotFound)
         })
         .await?;
-    Ok(HttpResponse::Created().json(created))
+    Ok(created)
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -196,6 +206,17 @@ pub async fn update_tenant(
     code: web::Path<String>,
     ApiJson(body): ApiJson<TenantChangeRequest>,
 ) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::Ok().json(change_province(&state, principal, ip, code.into_inner(), body).await?))
+}
+
+/// Renames, deactivates or reactivates a province, for the API and the admins' pages.
+pub async fn change_province(
+    state: &AppState,
+    principal: Principal,
+    ip: ClientIp,
+    code: String,
+    body: TenantChangeRequest,
+) -> Result<TenantRow, AppError> {
     platform_admin_only(&principal)?;
     let mut violations = Violations::new();
     let change = TenantChange {
@@ -205,7 +226,6 @@ pub async fn update_tenant(
     };
     violations.into_result()?;
     let now = state.clock.now();
-    let code = code.into_inner();
     let updated = state
         .db
         .write(move |conn| {
@@ -232,5 +252,5 @@ pub async fn update_tenant(
             Ok(after)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(updated))
+    Ok(updated)
 }

@@ -17,14 +17,24 @@ pub struct TenantSettings {
     pub org_review_fields: Vec<String>,
     /// Listings of approved organizations are published without review.
     pub auto_publish_listings: bool,
+    /// Days a listing stays published before it expires; absent when the province uses
+    /// the platform's default.
+    pub listing_validity_days: Option<i32>,
+    /// The platform's default period.
+    pub default_listing_validity_days: i64,
 }
 
-fn settings_of(tenant: &TenantRow) -> TenantSettings {
+fn settings_of(tenant: &TenantRow, default_days: i64) -> TenantSettings {
     TenantSettings {
         org_review_fields: serde_json::from_str(&tenant.org_review_fields).unwrap_or_default(),
         auto_publish_listings: tenant.auto_publish_listings,
+        listing_validity_days: tenant.listing_validity_days,
+        default_listing_validity_days: default_days,
     }
 }
+
+/// The shortest and longest period a province may set for its listings, in days.
+pub const VALIDITY_DAYS: (i32, i32) = (7, 1095);
 
 /// The province's review settings (its staff and platform admins).
 #[utoipa::path(
@@ -39,9 +49,14 @@ pub async fn get_settings(
     principal: Principal,
     code: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let scope = principal.review_scope(&code).ok_or(AppError::NotFound)?;
+    Ok(HttpResponse::Ok().json(settings(&state, &principal, &code).await?))
+}
+
+/// The province's settings, for the API and the province's pages.
+pub async fn settings(state: &AppState, principal: &Principal, code: &str) -> Result<TenantSettings, AppError> {
+    let scope = principal.review_scope(code).ok_or(AppError::NotFound)?;
     let tenant = state.db.run(move |conn| store::find_active(conn, scope.tenant_id())).await?;
-    Ok(HttpResponse::Ok().json(settings_of(&tenant)))
+    Ok(settings_of(&tenant, state.settings.listings.validity_days))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -51,6 +66,8 @@ pub struct TenantSettingsChange {
     /// description_en, host_institution, certificate, contact.
     pub org_review_fields: Option<Vec<String>>,
     pub auto_publish_listings: Option<bool>,
+    /// Days a listing stays published (7 to 1095); 0 goes back to the platform's default.
+    pub listing_validity_days: Option<i32>,
 }
 
 /// Changes the province's review settings (its admins and platform admins).
@@ -74,7 +91,18 @@ pub async fn update_settings(
     code: web::Path<String>,
     ApiJson(body): ApiJson<TenantSettingsChange>,
 ) -> Result<HttpResponse, AppError> {
-    let scope = staff_scope(&principal, &code)?;
+    Ok(HttpResponse::Ok().json(change_settings(&state, principal, ip, &code, body).await?))
+}
+
+/// Changes the settings, for the API and the province's pages.
+pub async fn change_settings(
+    state: &AppState,
+    principal: Principal,
+    ip: ClientIp,
+    code: &str,
+    body: TenantSettingsChange,
+) -> Result<TenantSettings, AppError> {
+    let scope = staff_scope(&principal, code)?;
     let mut violations = Violations::new();
     let fields = body.org_review_fields.map(|fields| {
         let mut kept: Vec<String> = Vec::new();
@@ -90,6 +118,19 @@ pub async fn update_settings(
         }
         kept
     });
+    let validity = match body.listing_validity_days {
+        Some(0) => Some(None),
+        Some(days) if (VALIDITY_DAYS.0..=VALIDITY_DAYS.1).contains(&days) => Some(Some(days)),
+        Some(_) => {
+            violations.push(FieldError::out_of_range(
+                "listing_validity_days",
+                i64::from(VALIDITY_DAYS.0),
+                i64::from(VALIDITY_DAYS.1),
+            ));
+            None
+        }
+        None => None,
+    };
     violations.into_result()?;
     let now = state.clock.now();
     let tenant = state
@@ -102,7 +143,10 @@ pub async fn update_settings(
             if let Some(on) = body.auto_publish_listings {
                 store::set_auto_publish_listings(conn, &scope, on, now)?;
             }
-            if fields.is_some() || body.auto_publish_listings.is_some() {
+            if let Some(days) = validity {
+                store::set_listing_validity_days(conn, &scope, days, now)?;
+            }
+            if fields.is_some() || body.auto_publish_listings.is_some() || validity.is_some() {
                 audit::record(
                     conn,
                     AuditEntry {
@@ -114,6 +158,7 @@ pub async fn update_settings(
                         details: Some(serde_json::json!({
                             "org_review_fields": fields,
                             "auto_publish_listings": body.auto_publish_listings,
+                            "listing_validity_days": body.listing_validity_days,
                         })),
                         client_ip: ip.0.as_deref(),
                         ..Default::default()
@@ -124,5 +169,5 @@ pub async fn update_settings(
             store::find_active(conn, scope.tenant_id())
         })
         .await?;
-    Ok(HttpResponse::Ok().json(settings_of(&tenant)))
+    Ok(settings_of(&tenant, state.settings.listings.validity_days))
 }

@@ -30,15 +30,19 @@ pub async fn list_staff(
     principal: Principal,
     code: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let scope = staff_scope(&principal, &code)?;
-    let members = state
+    Ok(HttpResponse::Ok().json(staff_of(&state, &principal, &code).await?))
+}
+
+/// The province's staff, for the API and the province's pages.
+pub async fn staff_of(state: &AppState, principal: &Principal, code: &str) -> Result<Vec<StaffMember>, AppError> {
+    let scope = staff_scope(principal, code)?;
+    state
         .db
         .run(move |conn| {
             store::find_active(conn, scope.tenant_id())?;
             store::staff(conn, &scope)
         })
-        .await?;
-    Ok(HttpResponse::Ok().json(members))
+        .await
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -77,7 +81,19 @@ pub async fn grant_role(
     code: web::Path<String>,
     ApiJson(body): ApiJson<RoleGrantRequest>,
 ) -> Result<HttpResponse, AppError> {
-    let scope = staff_scope(&principal, &code)?;
+    let (created, member) = grant(&state, principal, ip, &code, body).await?;
+    Ok(if created { HttpResponse::Created() } else { HttpResponse::Ok() }.json(member))
+}
+
+/// Grants a role; true when it is new. For the API and the province's pages.
+pub async fn grant(
+    state: &AppState,
+    principal: Principal,
+    ip: ClientIp,
+    code: &str,
+    body: RoleGrantRequest,
+) -> Result<(bool, StaffMember), AppError> {
+    let scope = staff_scope(&principal, code)?;
     let mut violations = Violations::new();
     let email = violations.require("email", body.email, |raw| Email::parse("email", &raw));
     let role = violations.require("role", body.role, |raw| parse_role(&raw));
@@ -124,7 +140,7 @@ pub async fn grant_role(
             Ok((created, member))
         })
         .await?;
-    Ok(if created { HttpResponse::Created() } else { HttpResponse::Ok() }.json(member))
+    Ok((created, member))
 }
 
 /// Takes a tenant role away.
@@ -150,8 +166,21 @@ pub async fn revoke_role(
     path: web::Path<(String, String, String)>,
 ) -> Result<HttpResponse, AppError> {
     let (code, user_id, role) = path.into_inner();
-    let scope = staff_scope(&principal, &code)?;
-    let role = TenantRole::parse(&role).ok_or(AppError::NotFound)?;
+    revoke(&state, principal, ip, &code, user_id, &role).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Takes a role away, for the API and the province's pages.
+pub async fn revoke(
+    state: &AppState,
+    principal: Principal,
+    ip: ClientIp,
+    code: &str,
+    user_id: String,
+    role: &str,
+) -> Result<(), AppError> {
+    let scope = staff_scope(&principal, code)?;
+    let role = TenantRole::parse(role).ok_or(AppError::NotFound)?;
     if !may_manage_role(&principal, scope.tenant_id(), role) {
         return Err(AppError::Forbidden(Text::new(
             "Bạn không được thu hồi vai trò này.",
@@ -180,6 +209,5 @@ pub async fn revoke_role(
                 now,
             )
         })
-        .await?;
-    Ok(HttpResponse::NoContent().finish())
+        .await
 }
