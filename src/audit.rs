@@ -79,11 +79,13 @@ pub fn history_with_names(
     let mut actors: Vec<String> = records.iter().filter_map(|r| r.actor_id.clone()).collect();
     actors.sort();
     actors.dedup();
+    // Officers read these: a name with its address, since two colleagues may share a name.
     let names: std::collections::HashMap<String, String> = users::table
         .filter(users::id.eq_any(&actors))
-        .select((users::id, users::full_name))
-        .load::<(String, String)>(conn)?
+        .select((users::id, users::full_name, users::email))
+        .load::<(String, String, String)>(conn)?
         .into_iter()
+        .map(|(id, name, email)| (id, format!("{name} ({email})")))
         .collect();
     Ok(records
         .into_iter()

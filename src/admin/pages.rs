@@ -21,7 +21,7 @@ use crate::tenants::routes::staff::{RoleGrantRequest, grant};
 use crate::tenants::store::TenantRow;
 use crate::web::layout::Section;
 use crate::web::page::query_string;
-use crate::web::{FieldErrors, Frame, PageForm, SignedIn, render, see_other};
+use crate::web::{FieldErrors, Frame, PageForm, SignedIn, StaffSignedIn, render, see_other};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/admin", web::get().to(overview))
@@ -141,7 +141,7 @@ async fn overview_page(
 
 async fn overview(
     state: web::Data<AppState>,
-    signed: SignedIn,
+    StaffSignedIn(signed): StaffSignedIn,
     done: web::Query<Done>,
 ) -> Result<HttpResponse, AppError> {
     let flash = flash(&done.done, signed.visitor.lang);
@@ -152,7 +152,7 @@ async fn overview(
 
 async fn add(
     state: web::Data<AppState>,
-    signed: SignedIn,
+    StaffSignedIn(signed): StaffSignedIn,
     ip: ClientIp,
     PageForm(form): PageForm<NewProvinceForm>,
 ) -> Result<HttpResponse, AppError> {
@@ -187,7 +187,7 @@ pub struct ChangeForm {
 
 async fn change(
     state: web::Data<AppState>,
-    signed: SignedIn,
+    StaffSignedIn(signed): StaffSignedIn,
     ip: ClientIp,
     code: web::Path<String>,
     PageForm(form): PageForm<ChangeForm>,
@@ -215,7 +215,7 @@ async fn change(
 
 async fn grant_admin(
     state: web::Data<AppState>,
-    signed: SignedIn,
+    StaffSignedIn(signed): StaffSignedIn,
     ip: ClientIp,
     PageForm(form): PageForm<GrantForm>,
 ) -> Result<HttpResponse, AppError> {
@@ -322,7 +322,7 @@ async fn jobs_page(
 
 async fn jobs(
     state: web::Data<AppState>,
-    signed: SignedIn,
+    StaffSignedIn(signed): StaffSignedIn,
     query: web::Query<JobsQuery>,
 ) -> Result<HttpResponse, AppError> {
     let query = query.into_inner();
@@ -332,7 +332,7 @@ async fn jobs(
 
 async fn retry(
     state: web::Data<AppState>,
-    signed: SignedIn,
+    StaffSignedIn(signed): StaffSignedIn,
     ip: ClientIp,
     id: web::Path<String>,
     PageForm(_form): PageForm<Done>,
@@ -418,7 +418,7 @@ pub fn sorted_rows<'a>(figures: &'a NationalFigures, key: &str, descending: bool
 
 async fn figures(
     state: web::Data<AppState>,
-    signed: SignedIn,
+    StaffSignedIn(signed): StaffSignedIn,
     query: web::Query<FiguresQuery>,
 ) -> Result<HttpResponse, AppError> {
     admin_only(&signed)?;
@@ -512,7 +512,7 @@ async fn figures(
 /// `/admin/figures.csv|json`: the national figures as a file.
 async fn figures_download(
     state: web::Data<AppState>,
-    signed: SignedIn,
+    StaffSignedIn(signed): StaffSignedIn,
     format: web::Path<String>,
     query: web::Query<PeriodQuery>,
 ) -> Result<HttpResponse, AppError> {

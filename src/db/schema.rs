@@ -442,9 +442,10 @@ diesel::table! {
         entity_type -> Text,
         entity_id -> Text,
         version -> Integer,
+        decision -> Text,
         fields -> Text,
-        approved_by -> Nullable<Text>,
-        approved_at -> Timestamp,
+        decided_by -> Nullable<Text>,
+        decided_at -> Timestamp,
     }
 }
 

@@ -137,17 +137,17 @@ pub fn apply_step(
         },
         now,
     )?;
-    if to == ListingStatus::Published {
-        let published = store::find(conn, &record.row.id)?.ok_or(AppError::NotFound)?;
-        review::snapshot::record(
-            conn,
-            ENTITY,
-            &record.row.id,
-            published.row.version,
-            &reviewed_values(&published),
-            step.actor,
-            now,
-        )?;
+    // What the province published or sent back is what the next review compares with.
+    if to == ListingStatus::Published || step.action == ListingAction::RequestChanges {
+        let decided = store::find(conn, &record.row.id)?.ok_or(AppError::NotFound)?;
+        let snapshot = review::snapshot::Snapshot {
+            version: decided.row.version,
+            decision: if to == ListingStatus::Published { "approve" } else { "request_changes" }.to_owned(),
+            fields: reviewed_values(&decided),
+            decided_by: step.actor.map(str::to_owned),
+            decided_at: now,
+        };
+        review::snapshot::record(conn, ENTITY, &record.row.id, &snapshot)?;
     }
     indexing::listing_changed(conn, &record.row.id)?;
     // Published or gone: matching finds its matches, or closes its open suggestions.
@@ -173,12 +173,12 @@ pub fn reviewed_values(record: &ListingRecord) -> review::snapshot::Fields {
     )
 }
 
-/// What changed since the listing was last published.
-pub fn changes_since_publication(
+/// What changed since the province last published the listing or sent it back.
+pub fn changes_since_review(
     conn: &mut DbConnection,
     record: &ListingRecord,
 ) -> Result<review::snapshot::ChangesView, AppError> {
-    let snapshot = review::snapshot::last_approved(conn, ENTITY, &record.row.id)?;
+    let snapshot = review::snapshot::last_decided(conn, ENTITY, &record.row.id)?;
     Ok(review::snapshot::ChangesView::between(snapshot.as_ref(), &reviewed_values(record), record.row.version))
 }
 

@@ -195,17 +195,18 @@ pub fn apply_step(
         },
         now,
     )?;
-    if to == OrgStatus::Approved && step.action == OrgAction::Approve {
-        let approved = store::find(conn, &record.row.id)?.ok_or(AppError::NotFound)?;
-        review::snapshot::record(
-            conn,
-            ENTITY,
-            &record.row.id,
-            approved.row.version,
-            &reviewed_values(&approved),
-            Some(step.actor),
-            now,
-        )?;
+    // What the province approved or sent back is what the next review compares with.
+    let approved = to == OrgStatus::Approved && step.action == OrgAction::Approve;
+    if approved || step.action == OrgAction::RequestChanges {
+        let decided = store::find(conn, &record.row.id)?.ok_or(AppError::NotFound)?;
+        let snapshot = review::snapshot::Snapshot {
+            version: decided.row.version,
+            decision: step.action.as_str().to_owned(),
+            fields: reviewed_values(&decided),
+            decided_by: Some(step.actor.to_owned()),
+            decided_at: now,
+        };
+        review::snapshot::record(conn, ENTITY, &record.row.id, &snapshot)?;
     }
     // Suspension hides the organization's listings, reinstatement shows them again.
     super::events::standing_changed(conn, &state.jobs, &record.row.id)?;
@@ -251,19 +252,19 @@ fn email_owners(
 
 /// What the review's conflicts call an organization.
 /// The organization's fields as its province reviews them, for comparing an edit with the
-/// approved version. The contact person's details are left out: they are personal data,
+/// version last decided on. The contact person's details are left out: they are personal data,
 /// kept in one place only.
 pub fn reviewed_values(record: &OrgRecord) -> review::snapshot::Fields {
     let view = serde_json::to_value(OrganizationView::public(record)).unwrap_or_default();
     review::snapshot::flatten(&view, &["id", "status", "approved_at", "private"])
 }
 
-/// What changed since the province last approved the organization.
-pub fn changes_since_approval(
+/// What changed since the province last approved the organization or sent it back.
+pub fn changes_since_review(
     conn: &mut DbConnection,
     record: &OrgRecord,
 ) -> Result<review::snapshot::ChangesView, AppError> {
-    let snapshot = review::snapshot::last_approved(conn, ENTITY, &record.row.id)?;
+    let snapshot = review::snapshot::last_decided(conn, ENTITY, &record.row.id)?;
     Ok(review::snapshot::ChangesView::between(snapshot.as_ref(), &reviewed_values(record), record.row.version))
 }
 

@@ -1,6 +1,7 @@
-//! What an item looked like when its province last let it out (approved an organization,
-//! published a listing), and what changed since: the officer reviewing an edit reads the
-//! difference instead of the whole record again.
+//! What an item looked like when its province last decided on it (approved an
+//! organization, published a listing, or asked for changes), and what changed since: the
+//! officer reviewing an edit or a resubmission reads the difference instead of the whole
+//! record again.
 
 use std::collections::BTreeMap;
 
@@ -56,11 +57,11 @@ fn shown(value: &Value) -> Option<String> {
     }
 }
 
-/// One field that differs from the last approved version.
+/// One field that differs from the version last decided on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct FieldChange {
     pub field: String,
-    /// As approved; absent when the field was empty then.
+    /// As decided on; absent when the field was empty then.
     pub before: Option<String>,
     /// As it stands; absent when it has been emptied.
     pub after: Option<String>,
@@ -82,24 +83,23 @@ pub fn changes(before: &Fields, after: &Fields) -> Vec<FieldChange> {
         .collect()
 }
 
-/// The item as last approved.
+/// The item as the province last decided on it.
 #[derive(Debug, Clone)]
 pub struct Snapshot {
     pub version: i32,
+    /// The decision's action: `approve` or `request_changes`.
+    pub decision: String,
     pub fields: Fields,
-    pub approved_by: Option<String>,
-    pub approved_at: NaiveDateTime,
+    pub decided_by: Option<String>,
+    pub decided_at: NaiveDateTime,
 }
 
-/// Keeps `fields` as the item's last approved version (replacing the one before).
+/// Keeps `snapshot` as the item's last decided version (replacing the one before).
 pub fn record(
     conn: &mut DbConnection,
     entity_type: &str,
     entity_id: &str,
-    version: i32,
-    fields: &Fields,
-    approved_by: Option<&str>,
-    now: NaiveDateTime,
+    snapshot: &Snapshot,
 ) -> Result<(), AppError> {
     diesel::delete(
         review_snapshots::table
@@ -111,58 +111,61 @@ pub fn record(
         .values((
             review_snapshots::entity_type.eq(entity_type),
             review_snapshots::entity_id.eq(entity_id),
-            review_snapshots::version.eq(version),
-            review_snapshots::fields.eq(serde_json::to_string(fields)?),
-            review_snapshots::approved_by.eq(approved_by),
-            review_snapshots::approved_at.eq(now),
+            review_snapshots::version.eq(snapshot.version),
+            review_snapshots::decision.eq(&snapshot.decision),
+            review_snapshots::fields.eq(serde_json::to_string(&snapshot.fields)?),
+            review_snapshots::decided_by.eq(snapshot.decided_by.as_deref()),
+            review_snapshots::decided_at.eq(snapshot.decided_at),
         ))
         .execute(conn)?;
     Ok(())
 }
 
-pub fn last_approved(
-    conn: &mut DbConnection,
-    entity_type: &str,
-    entity_id: &str,
-) -> Result<Option<Snapshot>, AppError> {
-    let row: Option<(i32, String, Option<String>, NaiveDateTime)> = review_snapshots::table
+pub fn last_decided(conn: &mut DbConnection, entity_type: &str, entity_id: &str) -> Result<Option<Snapshot>, AppError> {
+    let row: Option<(i32, String, String, Option<String>, NaiveDateTime)> = review_snapshots::table
         .filter(review_snapshots::entity_type.eq(entity_type))
         .filter(review_snapshots::entity_id.eq(entity_id))
         .select((
             review_snapshots::version,
+            review_snapshots::decision,
             review_snapshots::fields,
-            review_snapshots::approved_by,
-            review_snapshots::approved_at,
+            review_snapshots::decided_by,
+            review_snapshots::decided_at,
         ))
         .first(conn)
         .optional()?;
-    Ok(row.map(|(version, fields, approved_by, approved_at)| Snapshot {
+    Ok(row.map(|(version, decision, fields, decided_by, decided_at)| Snapshot {
         version,
+        decision,
         // A snapshot that no longer reads shows every field as new rather than failing.
         fields: serde_json::from_str(&fields).unwrap_or_default(),
-        approved_by,
-        approved_at,
+        decided_by,
+        decided_at,
     }))
 }
 
-/// What changed since the last approved version, as the API shows it.
+/// What changed since the province last decided on the item, as the API shows it.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ChangesView {
-    /// The version last approved; absent when it never was.
-    pub approved_version: Option<i32>,
+    /// The version the province last approved or sent back for changes; absent when it
+    /// never decided on the item.
+    pub reviewed_version: Option<i32>,
+    /// That decision: `approve` or `request_changes`.
+    pub reviewed_decision: Option<String>,
     #[serde(serialize_with = "crate::http::time::utc_option")]
     #[schema(value_type = Option<String>, format = DateTime)]
-    pub approved_at: Option<NaiveDateTime>,
+    pub reviewed_at: Option<NaiveDateTime>,
     pub current_version: i32,
-    /// Empty when nothing changed, or when there is no approved version to compare with.
+    /// Empty when nothing changed, or when there is no decided version to compare with.
     pub changes: Vec<FieldChange>,
 }
 
 impl ChangesView {
     pub fn between(snapshot: Option<&Snapshot>, current: &Fields, current_version: i32) -> ChangesView {
         ChangesView {
-            approved_version: snapshot.map(|s| s.version),
-            approved_at: snapshot.map(|s| s.approved_at),
+            reviewed_version: snapshot.map(|s| s.version),
+            reviewed_decision: snapshot.map(|s| s.decision.clone()),
+            reviewed_at: snapshot.map(|s| s.decided_at),
             current_version,
             changes: snapshot.map(|s| changes(&s.fields, current)).unwrap_or_default(),
         }
@@ -217,9 +220,9 @@ mod tests {
     }
 
     #[test]
-    fn without_an_approved_version_nothing_is_compared() {
+    fn without_an_earlier_decision_nothing_is_compared() {
         let current: Fields = [("legal_name".to_owned(), "B".to_owned())].into();
         let view = ChangesView::between(None, &current, 3);
-        assert_eq!((view.approved_version, view.changes.len(), view.current_version), (None, 0, 3));
+        assert_eq!((view.reviewed_version, view.changes.len(), view.current_version), (None, 0, 3));
     }
 }

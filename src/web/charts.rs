@@ -53,7 +53,10 @@ fn short(text: &str, max: usize) -> String {
 
 /// A number as the chart prints it: whole numbers without decimals, others with one.
 pub fn number(value: f64) -> String {
-    if value.fract() == 0.0 && value.abs() < 1e15 { format!("{value:.0}") } else { format!("{value:.1}") }
+    // Two decimals at most (a median of 12.25 days stays 12.25), none that say nothing.
+    let text = format!("{value:.2}");
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    if text == "-0" { "0".to_owned() } else { text.to_owned() }
 }
 
 fn open(out: &mut String, width: u32, height: u32, title: &str) {

@@ -22,7 +22,7 @@ use serde::Deserialize;
 pub use errors::html_errors;
 pub use form::{FieldErrors, PageForm};
 pub use layout::Frame;
-pub use visitor::{SignedIn, Visitor};
+pub use visitor::{SignedIn, StaffSignedIn, Visitor};
 
 pub use crate::http::is_page_path;
 

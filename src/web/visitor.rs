@@ -152,3 +152,25 @@ impl FromRequest for SignedIn {
         })
     }
 }
+
+/// A page of the province's or the platform's staff: for the anonymous it does not exist
+/// (a 404 page, as for a signed-in member who is not staff), so that the addresses of the
+/// workspace say nothing to someone who found them. Officers sign in first.
+#[derive(Debug, Clone)]
+pub struct StaffSignedIn(pub SignedIn);
+
+impl FromRequest for StaffSignedIn {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let visitor = Visitor::from_request(req, payload);
+        Box::pin(async move {
+            let visitor = visitor.await?;
+            match visitor.principal.clone() {
+                Some(principal) => Ok(StaffSignedIn(SignedIn { visitor, principal })),
+                None => Err(AppError::NotFound),
+            }
+        })
+    }
+}

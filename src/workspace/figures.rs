@@ -14,7 +14,7 @@ use crate::reports::service::View;
 use crate::review::ReviewQueues;
 use crate::web::layout::Section;
 use crate::web::page::labels;
-use crate::web::{FieldErrors, Frame, SignedIn, render};
+use crate::web::{FieldErrors, Frame, StaffSignedIn, render};
 
 #[derive(Template)]
 #[template(path = "workspace/figures.html")]
@@ -36,7 +36,7 @@ struct DashboardPage<'a> {
 pub async fn dashboard(
     state: web::Data<AppState>,
     queues: web::Data<ReviewQueues>,
-    signed: SignedIn,
+    StaffSignedIn(signed): StaffSignedIn,
     code: web::Path<String>,
     query: web::Query<PeriodQuery>,
 ) -> Result<HttpResponse, AppError> {
@@ -71,7 +71,7 @@ pub async fn dashboard(
 pub async fn download(
     state: web::Data<AppState>,
     queues: web::Data<ReviewQueues>,
-    signed: SignedIn,
+    StaffSignedIn(signed): StaffSignedIn,
     path: web::Path<(String, String)>,
     query: web::Query<PeriodQuery>,
 ) -> Result<HttpResponse, AppError> {

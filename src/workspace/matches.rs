@@ -17,7 +17,7 @@ use crate::review::ReviewQueues;
 use crate::web::labels::code;
 use crate::web::layout::Section;
 use crate::web::page::query_string;
-use crate::web::{FieldErrors, Frame, PageForm, SignedIn, render, see_other};
+use crate::web::{FieldErrors, Frame, PageForm, SignedIn, StaffSignedIn, render, see_other};
 
 pub struct Row {
     pub id: String,
@@ -142,7 +142,7 @@ async fn page(
 pub async fn list(
     state: web::Data<AppState>,
     queues: web::Data<ReviewQueues>,
-    signed: SignedIn,
+    StaffSignedIn(signed): StaffSignedIn,
     code_path: web::Path<String>,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
@@ -170,7 +170,7 @@ fn listing_id(raw: &str) -> Option<String> {
 pub async fn propose(
     state: web::Data<AppState>,
     queues: web::Data<ReviewQueues>,
-    signed: SignedIn,
+    StaffSignedIn(signed): StaffSignedIn,
     ip: ClientIp,
     code_path: web::Path<String>,
     PageForm(form): PageForm<ProposeForm>,

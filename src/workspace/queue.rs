@@ -14,7 +14,7 @@ use crate::review::{QueueQuery, ReviewQueues};
 use crate::web::labels::code as code_label;
 use crate::web::layout::Section;
 use crate::web::page::query_string;
-use crate::web::{FieldErrors, Frame, SignedIn, render};
+use crate::web::{FieldErrors, Frame, StaffSignedIn, render};
 
 #[derive(Debug, Default, Deserialize)]
 pub struct QueueParams {
@@ -87,7 +87,7 @@ fn text(item: &Value, key: &str) -> String {
 pub async fn queue(
     state: web::Data<AppState>,
     queues: web::Data<ReviewQueues>,
-    signed: SignedIn,
+    StaffSignedIn(signed): StaffSignedIn,
     code: web::Path<String>,
     params: web::Query<QueueParams>,
 ) -> Result<HttpResponse, AppError> {

@@ -21,7 +21,7 @@ use crate::templates::filters;
 use crate::web::labels::{Labels, code};
 use crate::web::layout::Section;
 use crate::web::page::labels;
-use crate::web::{FieldErrors, Frame, PageForm, SignedIn, render, see_other};
+use crate::web::{FieldErrors, Frame, PageForm, SignedIn, StaffSignedIn, render, see_other};
 
 /// One field of the item: its name, its value as shown, and whether an officer may
 /// comment on it.
@@ -71,8 +71,9 @@ struct ItemPage<'a> {
     public_href: String,
     fields: Vec<FieldRow>,
     changes: Vec<ChangeRow>,
-    approved_version: Option<i32>,
-    approved_at: Option<String>,
+    reviewed_version: Option<i32>,
+    /// "approved" / "sent back for changes", with when.
+    reviewed: Option<String>,
     history: Vec<HistoryRow>,
     /// (code, label) of the decisions possible from the current state.
     actions: Vec<(String, String)>,
@@ -136,6 +137,17 @@ fn history_rows(records: Vec<(AuditRecord, Option<String>)>, lang: Lang) -> Vec<
         .collect()
 }
 
+/// "approved at …" / "sent back for changes at …": the decision the changes are counted from.
+fn reviewed_sentence(changes: &ChangesView, labels: &Labels<'_>, lang: Lang) -> Option<String> {
+    let at = labels.moment(&changes.reviewed_at?);
+    Some(match (changes.reviewed_decision.as_deref(), lang) {
+        (Some("request_changes"), Lang::Vi) => format!("yêu cầu chỉnh sửa lúc {at}"),
+        (Some("request_changes"), Lang::En) => format!("sent back for changes at {at}"),
+        (_, Lang::Vi) => format!("duyệt lúc {at}"),
+        (_, Lang::En) => format!("approved at {at}"),
+    })
+}
+
 /// The latest decision of the history, as a sentence: "Nguyễn An approved it at …".
 fn last_decision(records: &[(AuditRecord, Option<String>)], decisions: &[&str], lang: Lang) -> Option<Decided> {
     records.iter().rev().find(|(r, _)| decisions.contains(&r.action.as_str())).map(|(record, name)| {
@@ -149,6 +161,22 @@ fn last_decision(records: &[(AuditRecord, Option<String>)], decisions: &[&str], 
             },
         }
     })
+}
+
+/// The per-field comments of the last request for changes, shown beside the fields the
+/// owner was asked to correct (the item itself drops them once it is sent again).
+fn earlier_comments(history: &[(AuditRecord, Option<String>)]) -> BTreeMap<String, String> {
+    history
+        .iter()
+        .rev()
+        .find(|(record, _)| record.action == "request_changes")
+        .and_then(|(record, _)| record.details.as_deref())
+        .and_then(|details| serde_json::from_str::<serde_json::Value>(details).ok())
+        .and_then(|details| details.get("field_comments").and_then(|c| c.as_object()).cloned())
+        .map(|comments| {
+            comments.into_iter().map(|(field, text)| (field, text.as_str().unwrap_or_default().to_owned())).collect()
+        })
+        .unwrap_or_default()
 }
 
 fn change_rows(changes: &ChangesView, label_of: impl Fn(&str) -> String) -> Vec<ChangeRow> {
@@ -204,13 +232,13 @@ fn org_label(field: &str, lang: Lang) -> String {
         .unwrap_or_else(|| field.to_owned())
 }
 
-fn org_fields(view: &crate::registry::views::OrganizationView, labels: &Labels<'_>, typed: &Typed) -> Vec<FieldRow> {
+fn org_fields(
+    view: &crate::registry::views::OrganizationView,
+    labels: &Labels<'_>,
+    typed: &Typed,
+    earlier: &BTreeMap<String, String>,
+) -> Vec<FieldRow> {
     let private = view.private.as_ref();
-    let earlier: BTreeMap<String, String> = private
-        .and_then(|p| p.field_comments.as_ref())
-        .and_then(|c| c.as_object())
-        .map(|c| c.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned())).collect())
-        .unwrap_or_default();
     let text = |value: &Option<String>| value.clone().unwrap_or_default();
     ORG_FIELDS
         .iter()
@@ -285,7 +313,7 @@ async fn organization_page(
             if record.row.tenant_id != tenant || !access.may_read_history() {
                 return Err(AppError::NotFound);
             }
-            let changes = crate::registry::service::changes_since_approval(conn, &record)?;
+            let changes = crate::registry::service::changes_since_review(conn, &record)?;
             let history = audit::history_with_names(conn, crate::registry::service::ENTITY, &lookup)?;
             Ok((changes, history))
         })
@@ -316,7 +344,7 @@ async fn organization_page(
             )
         })
         .flatten();
-    let fields = org_fields(&view, &labels, &typed);
+    let fields = org_fields(&view, &labels, &typed, &earlier_comments(&history));
     render(&ItemPage {
         frame: Frame::new(&signed.visitor, view.legal_name.clone(), Section::Review),
         path: "orgs",
@@ -328,8 +356,8 @@ async fn organization_page(
         public_href: format!("/orgs/{id}"),
         fields,
         changes: change_rows(&changes, |f| org_label(f, lang)),
-        approved_version: changes.approved_version,
-        approved_at: changes.approved_at.map(|at| labels.moment(&at)),
+        reviewed_version: changes.reviewed_version,
+        reviewed: reviewed_sentence(&changes, &labels, lang),
         history: history_rows(history, lang),
         actions,
         action: typed.action,
@@ -344,7 +372,7 @@ async fn organization_page(
 pub async fn organization(
     state: web::Data<AppState>,
     queues: web::Data<ReviewQueues>,
-    signed: SignedIn,
+    StaffSignedIn(signed): StaffSignedIn,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, AppError> {
     let (code_path, id) = path.into_inner();
@@ -354,7 +382,7 @@ pub async fn organization(
 pub async fn decide_organization(
     state: web::Data<AppState>,
     queues: web::Data<ReviewQueues>,
-    signed: SignedIn,
+    StaffSignedIn(signed): StaffSignedIn,
     ip: ClientIp,
     path: web::Path<(String, String)>,
     PageForm(form): PageForm<DecisionForm>,
@@ -443,13 +471,13 @@ fn listing_label(field: &str, lang: Lang) -> String {
         .unwrap_or_else(|| field.to_owned())
 }
 
-fn listing_fields(view: &crate::listings::views::ListingView, labels: &Labels<'_>, typed: &Typed) -> Vec<FieldRow> {
+fn listing_fields(
+    view: &crate::listings::views::ListingView,
+    labels: &Labels<'_>,
+    typed: &Typed,
+    earlier: &BTreeMap<String, String>,
+) -> Vec<FieldRow> {
     let private = view.private.as_ref();
-    let earlier: BTreeMap<String, String> = private
-        .and_then(|p| p.field_comments.as_ref())
-        .and_then(|c| c.as_object())
-        .map(|c| c.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned())).collect())
-        .unwrap_or_default();
     let text = |value: &Option<String>| value.clone().unwrap_or_default();
     let money = |value: Option<i64>| value.map(|v| labels.amount(v)).unwrap_or_default();
     let yes_no =
@@ -532,7 +560,7 @@ async fn listing_page(
             if record.row.tenant_id != tenant || !access.may_read_history() {
                 return Err(AppError::NotFound);
             }
-            let changes = crate::listings::service::changes_since_publication(conn, &record)?;
+            let changes = crate::listings::service::changes_since_review(conn, &record)?;
             let history = audit::history_with_names(conn, crate::listings::service::ENTITY, &lookup)?;
             Ok((crate::listings::views::ListingView::private(&record, None), changes, history))
         })
@@ -549,7 +577,7 @@ async fn listing_page(
     let decided = conflict
         .then(|| last_decision(&history, ListingAction::DECISIONS.map(|a| a.as_str()).as_slice(), lang))
         .flatten();
-    let fields = listing_fields(&view, &labels, &typed);
+    let fields = listing_fields(&view, &labels, &typed, &earlier_comments(&history));
     render(&ItemPage {
         frame: Frame::new(&signed.visitor, view.title_vi.clone(), Section::Review),
         path: "listings",
@@ -561,8 +589,8 @@ async fn listing_page(
         public_href: format!("/listings/{id}"),
         fields,
         changes: change_rows(&changes, |f| listing_label(f, lang)),
-        approved_version: changes.approved_version,
-        approved_at: changes.approved_at.map(|at| labels.moment(&at)),
+        reviewed_version: changes.reviewed_version,
+        reviewed: reviewed_sentence(&changes, &labels, lang),
         history: history_rows(history, lang),
         actions,
         action: typed.action,
@@ -577,7 +605,7 @@ async fn listing_page(
 pub async fn listing(
     state: web::Data<AppState>,
     queues: web::Data<ReviewQueues>,
-    signed: SignedIn,
+    StaffSignedIn(signed): StaffSignedIn,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, AppError> {
     let (code_path, id) = path.into_inner();
@@ -587,7 +615,7 @@ pub async fn listing(
 pub async fn decide_listing(
     state: web::Data<AppState>,
     queues: web::Data<ReviewQueues>,
-    signed: SignedIn,
+    StaffSignedIn(signed): StaffSignedIn,
     ip: ClientIp,
     path: web::Path<(String, String)>,
     PageForm(form): PageForm<DecisionForm>,

@@ -22,7 +22,7 @@ use crate::tenants::rules::may_manage_role;
 use crate::tenants::store::StaffMember;
 use crate::web::labels::code;
 use crate::web::layout::Section;
-use crate::web::{FieldErrors, Frame, PageForm, SignedIn, render, see_other};
+use crate::web::{FieldErrors, Frame, PageForm, SignedIn, StaffSignedIn, render, see_other};
 
 /// The admin part of the workspace: 404 for the province's moderators too.
 async fn open_admin(
@@ -121,7 +121,7 @@ async fn staff_page(
 pub async fn staff(
     state: web::Data<AppState>,
     queues: web::Data<ReviewQueues>,
-    signed: SignedIn,
+    StaffSignedIn(signed): StaffSignedIn,
     code_path: web::Path<String>,
     done: web::Query<Done>,
 ) -> Result<HttpResponse, AppError> {
@@ -141,7 +141,7 @@ pub struct GrantForm {
 pub async fn grant(
     state: web::Data<AppState>,
     queues: web::Data<ReviewQueues>,
-    signed: SignedIn,
+    StaffSignedIn(signed): StaffSignedIn,
     ip: ClientIp,
     code_path: web::Path<String>,
     PageForm(form): PageForm<GrantForm>,
@@ -173,7 +173,7 @@ pub struct RevokeForm {
 pub async fn revoke(
     state: web::Data<AppState>,
     queues: web::Data<ReviewQueues>,
-    signed: SignedIn,
+    StaffSignedIn(signed): StaffSignedIn,
     ip: ClientIp,
     code_path: web::Path<String>,
     PageForm(form): PageForm<RevokeForm>,
@@ -273,7 +273,7 @@ fn settings_page_of<'a>(
 pub async fn settings(
     state: web::Data<AppState>,
     queues: web::Data<ReviewQueues>,
-    signed: SignedIn,
+    StaffSignedIn(signed): StaffSignedIn,
     code_path: web::Path<String>,
     done: web::Query<Done>,
 ) -> Result<HttpResponse, AppError> {
@@ -309,7 +309,7 @@ pub struct SettingsForm {
 pub async fn save_settings(
     state: web::Data<AppState>,
     queues: web::Data<ReviewQueues>,
-    signed: SignedIn,
+    StaffSignedIn(signed): StaffSignedIn,
     ip: ClientIp,
     code_path: web::Path<String>,
     PageForm(form): PageForm<SettingsForm>,
@@ -440,7 +440,7 @@ async fn targets_page(
 pub async fn targets(
     state: web::Data<AppState>,
     queues: web::Data<ReviewQueues>,
-    signed: SignedIn,
+    StaffSignedIn(signed): StaffSignedIn,
     code_path: web::Path<String>,
     done: web::Query<Done>,
 ) -> Result<HttpResponse, AppError> {
@@ -462,7 +462,7 @@ pub struct TargetForm {
 pub async fn save_target(
     state: web::Data<AppState>,
     queues: web::Data<ReviewQueues>,
-    signed: SignedIn,
+    StaffSignedIn(signed): StaffSignedIn,
     ip: ClientIp,
     code_path: web::Path<String>,
     PageForm(form): PageForm<TargetForm>,

@@ -174,7 +174,7 @@ pub async fn changes(
                     "Only owners and the province's officers read the changes.",
                 ));
             }
-            service::changes_since_publication(conn, &record)
+            service::changes_since_review(conn, &record)
         })
         .await?;
     Ok(HttpResponse::Ok().json(view))

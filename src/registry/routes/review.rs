@@ -125,7 +125,7 @@ pub async fn history(
     Ok(HttpResponse::Ok().json(records))
 }
 
-/// What changed since the province last approved the organization, field by field (the
+/// What changed since the province last decided on the organization, field by field (the
 /// contact person's details are not compared). For owners and the province's officers.
 #[utoipa::path(
     tag = "organizations",
@@ -154,7 +154,7 @@ pub async fn changes(
                     "Only owners and the province's officers read the changes.",
                 ));
             }
-            service::changes_since_approval(conn, &record)
+            service::changes_since_review(conn, &record)
         })
         .await?;
     Ok(HttpResponse::Ok().json(view))

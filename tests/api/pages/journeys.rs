@@ -45,6 +45,11 @@ pub async fn registered_org(
         .await;
     let html = page.ok();
     assert!(html.contains(name), "{}", page.path);
+    assert!(
+        !page.path.starts_with("/orgs/new"),
+        "the form came back:\n{}",
+        crate::helpers::browser::excerpt(main_of(&page))
+    );
     let id = page.path.trim_start_matches("/orgs/").split('?').next().unwrap().to_owned();
     let version = page.value_of("version").expect("the draft's version");
     let submitted = browser.post(&format!("/orgs/{id}/submit"), &[("version", &version)]).await;

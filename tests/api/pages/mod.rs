@@ -6,6 +6,7 @@ mod journeys;
 mod personal_data;
 mod security;
 mod text;
+mod workspace;
 
 use crate::helpers::TestApp;
 use crate::helpers::browser::{Browser, WebPage};
