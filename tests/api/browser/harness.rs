@@ -104,9 +104,22 @@ pub struct Chrome {
 }
 
 impl Chrome {
-    /// A fresh headless Chromium (its own profile: no cookie shared), 1280 px wide.
+    /// A fresh headless Chromium (its own profile: no cookie shared), 1280 px wide. A test
+    /// holds one at a time this way; one that needs two side by side takes them together
+    /// with [`Chrome::open_two`], so that two tests each holding one never wait on each other.
     pub async fn open(base: &str) -> Chrome {
         let slot = SLOTS.acquire().await.expect("browser slot");
+        Chrome::launch(base, slot).await
+    }
+
+    /// Two browsers at once, both slots taken in one step.
+    pub async fn open_two(base: &str) -> (Chrome, Chrome) {
+        let mut slots = SLOTS.acquire_many(2).await.expect("browser slots");
+        let other = slots.split(1).expect("two slots");
+        (Chrome::launch(base, slots).await, Chrome::launch(base, other).await)
+    }
+
+    async fn launch(base: &str, slot: SemaphorePermit<'static>) -> Chrome {
         let port = driver_port().await;
         let profile = tempfile::tempdir().unwrap();
         let capabilities = json!({

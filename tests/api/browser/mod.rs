@@ -3,6 +3,7 @@
 //! screenshots at 1280 and 390 px under `target/screenshots/`.
 
 mod harness;
+mod province;
 
 use fantoccini::key::Key;
 use serde_json::json;
@@ -100,7 +101,7 @@ async fn a_startup_and_an_enterprise_find_each_other_connect_and_close_a_deal() 
 
     // (a) A startup in Đà Nẵng signs up, registers, submits; the province approves; it
     // lists an offer.
-    let startup = Chrome::open(&app.address).await;
+    let (startup, buyer) = Chrome::open_two(&app.address).await;
     sign_up(&app, &startup, "Trần Sáng Tạo", "sangtao@danang.example.vn").await;
     startup.screenshots("account").await;
     let startup_org =
@@ -121,7 +122,6 @@ async fn a_startup_and_an_enterprise_find_each_other_connect_and_close_a_deal() 
 
     // (b) An enterprise in Cần Thơ signs up, registers, posts a need, finds the offer by
     // typing without diacritics, opens the match and says it is interested.
-    let buyer = Chrome::open(&app.address).await;
     sign_up(&app, &buyer, "Lê Kỹ Thuật", "kythuat@cantho.example.vn").await;
     let buyer_org =
         register_org(&buyer, "enterprise", "Công ty Thực phẩm Cần Thơ", "92", &tax_code(1902), "0292 3888 999").await;
