@@ -7,5 +7,10 @@
 pub mod calendar;
 pub mod emails;
 pub mod ics;
+pub mod reminders;
+pub mod routes;
 pub mod rules;
+pub mod service;
 pub mod store;
+
+pub use reminders::register;
