@@ -6,7 +6,9 @@
 
 pub mod calendar;
 pub mod emails;
+pub mod export;
 pub mod ics;
+pub mod pages;
 pub mod reminders;
 pub mod routes;
 pub mod rules;
