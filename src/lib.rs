@@ -5,6 +5,7 @@ pub mod admin;
 pub mod app;
 pub mod audit;
 pub mod auth;
+pub mod certificates;
 pub mod cli;
 pub mod clock;
 pub mod code_enum;

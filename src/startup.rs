@@ -67,6 +67,7 @@ pub fn timed_work() -> TimedWork<SharedState> {
     crate::privacy::register(&mut timed);
     reports::register(&mut timed);
     listings::background::register_timed_work(&mut timed);
+    crate::certificates::register(&mut timed);
     timed.add("waking the workers", |state: SharedState| async move {
         state.jobs.wake();
         Ok(0)
@@ -255,6 +256,7 @@ fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
             .configure(crate::matching::routes::configure)
             .configure(crate::notify::routes::configure)
             .configure(crate::reports::routes::configure)
+            .configure(crate::certificates::routes::configure)
             .configure(crate::privacy::routes::configure)
             .configure(crate::admin::jobs::configure),
     );

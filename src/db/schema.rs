@@ -472,6 +472,62 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    certificate_events (id) {
+        id -> Text,
+        org_id -> Text,
+        obligation -> Text,
+        due_on -> Date,
+        done_on -> Date,
+        recorded_by -> Text,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    certificate_reminders (org_id, obligation, due_on, lead_days) {
+        org_id -> Text,
+        obligation -> Text,
+        due_on -> Date,
+        lead_days -> Integer,
+        sent_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    certificate_standings (org_id) {
+        org_id -> Text,
+        status -> Text,
+        reason -> Text,
+        decided_on -> Date,
+        decided_by -> Text,
+        decided_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    startup_recognitions (org_id) {
+        org_id -> Text,
+        number -> Text,
+        recognized_on -> Date,
+        recorded_by -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    certificate_feeds (tenant_id) {
+        tenant_id -> Text,
+        secret_hash -> Text,
+        renewed_by -> Text,
+        renewed_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(certificate_events -> organizations (org_id));
+diesel::joinable!(certificate_standings -> organizations (org_id));
+diesel::joinable!(startup_recognitions -> organizations (org_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     tenants,
     users,
@@ -502,6 +558,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     private_reads,
     review_snapshots,
     vocabulary_terms,
+    certificate_events,
+    certificate_reminders,
+    certificate_standings,
+    startup_recognitions,
+    certificate_feeds,
 );
 
 // The figures count listings by code and kind.

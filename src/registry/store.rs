@@ -10,7 +10,9 @@ use super::rules::{CONTACT_NOTICE_VERSION, Certificate, Contact, Organization};
 use super::tax_code::TaxCode;
 use crate::auth::TenantScope;
 use crate::db::DbConnection;
-use crate::db::schema::{organization_fields, organization_members, organization_tags, organizations, users};
+use crate::db::schema::{
+    certificate_standings, organization_fields, organization_members, organization_tags, organizations, users,
+};
 use crate::error::AppError;
 use crate::taxonomy::CodeRef;
 
@@ -603,4 +605,17 @@ pub fn contact_of(conn: &mut DbConnection, org_id: &str) -> Result<Option<Contac
         .select((organizations::contact_name, organizations::contact_email, organizations::contact_phone))
         .first(conn)
         .optional()?)
+}
+
+/// How the organization's S&T enterprise certificate ended, if it did.
+pub fn certificate_standing(
+    conn: &mut DbConnection,
+    org_id: &str,
+) -> Result<Option<super::views::CertificateStanding>, AppError> {
+    let row: Option<(String, String, NaiveDate)> = certificate_standings::table
+        .find(org_id)
+        .select((certificate_standings::status, certificate_standings::reason, certificate_standings::decided_on))
+        .first(conn)
+        .optional()?;
+    Ok(row.map(|(status, reason, decided_on)| super::views::CertificateStanding { status, reason, decided_on }))
 }

@@ -30,12 +30,26 @@ pub struct OrganizationView {
     pub certificate_number: Option<String>,
     pub certificate_date: Option<NaiveDate>,
     pub certificate_issuer: Option<String>,
+    /// Present once the S&T enterprise certificate was revoked or cancelled: the
+    /// organization stays in the directory, its S&T-enterprise standing has ended.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub certificate_standing: Option<CertificateStanding>,
     pub status: String,
     #[serde(serialize_with = "crate::http::time::utc_option")]
     pub approved_at: Option<NaiveDateTime>,
     /// Present only for members, the province's officers and platform admins.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub private: Option<PrivateDetails>,
+}
+
+/// How an S&T enterprise certificate ended (Decree 268/2025/NĐ-CP): the province's
+/// certificate calendar records it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct CertificateStanding {
+    /// revoked or cancelled.
+    pub status: String,
+    pub reason: String,
+    pub decided_on: NaiveDate,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -85,6 +99,7 @@ impl OrganizationView {
             certificate_number: row.certificate_number.clone(),
             certificate_date: row.certificate_date,
             certificate_issuer: row.certificate_issuer.clone(),
+            certificate_standing: None,
             status: row.status.clone(),
             approved_at: row.approved_at,
             private: None,

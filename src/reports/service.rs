@@ -151,7 +151,10 @@ pub fn tally(
 fn gather(conn: &mut DbConnection, tenant: Option<&str>, period: &Period) -> Result<Tallies, AppError> {
     let bounds: Bounds = period.utc();
     Ok(tally(
-        &store::organizations_by_kind_status(conn, tenant, bounds)?,
+        &store::without_ended_certificates(
+            store::organizations_by_kind_status(conn, tenant, bounds)?,
+            &store::ended_st_enterprises(conn, tenant, bounds)?,
+        ),
         &store::listings_by_kind_status(conn, tenant, bounds)?,
         &store::hidden_listings_by_kind(conn, tenant, bounds)?,
         &store::matches_by_state(conn, tenant, bounds)?,
@@ -471,6 +474,25 @@ mod tests {
         assert_eq!(tallies.nation.connections, 2);
         assert_eq!((tallies.nation.deals, tallies.nation.deal_value_vnd), (2, 5_000_000));
         assert_eq!(tallies.province("48"), Tally::default());
+    }
+
+    #[test]
+    fn ended_certificates_count_as_enterprises() {
+        let rows = vec![
+            (s("01"), s("st_enterprise"), s("approved"), 3),
+            (s("01"), s("enterprise"), s("approved"), 2),
+            (s("79"), s("st_enterprise"), s("approved"), 1),
+        ];
+        let ended = vec![(s("01"), s("approved"), 1), (s("79"), s("approved"), 1)];
+        let rows = store::without_ended_certificates(rows, &ended);
+        assert_eq!(
+            rows,
+            vec![
+                (s("01"), s("st_enterprise"), s("approved"), 2),
+                (s("01"), s("enterprise"), s("approved"), 3),
+                (s("79"), s("enterprise"), s("approved"), 1),
+            ]
+        );
     }
 
     #[test]

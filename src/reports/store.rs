@@ -10,7 +10,8 @@ use diesel::prelude::*;
 use super::figures::ReviewEvent;
 use crate::db::DbConnection;
 use crate::db::schema::{
-    audit_log, listing_fields, listing_tags, listings, matches, organizations, tenant_targets, weekly_summaries,
+    audit_log, certificate_standings, listing_fields, listing_tags, listings, matches, organizations, tenant_targets,
+    weekly_summaries,
 };
 use crate::error::AppError;
 use crate::listings::lifecycle::ListingStatus;
@@ -44,6 +45,57 @@ pub fn organizations_by_kind_status(
         query = query.filter(organizations::created_at.lt(end));
     }
     Ok(query.load(conn)?)
+}
+
+/// S&T enterprises registered within the bounds whose certificate was revoked or cancelled,
+/// by province and status: (province, status, count).
+pub fn ended_st_enterprises(
+    conn: &mut DbConnection,
+    tenant: Option<&str>,
+    created: Bounds,
+) -> Result<Vec<(String, String, i64)>, AppError> {
+    let mut query = organizations::table
+        .inner_join(certificate_standings::table)
+        .filter(organizations::kind.eq("st_enterprise"))
+        .group_by((organizations::tenant_id, organizations::status))
+        .select((organizations::tenant_id, organizations::status, count_star()))
+        .into_boxed();
+    if let Some(tenant) = tenant {
+        query = query.filter(organizations::tenant_id.eq(tenant.to_owned()));
+    }
+    if let Some(start) = created.0 {
+        query = query.filter(organizations::created_at.ge(start));
+    }
+    if let Some(end) = created.1 {
+        query = query.filter(organizations::created_at.lt(end));
+    }
+    Ok(query.load(conn)?)
+}
+
+/// An S&T enterprise whose certificate ended counts as an enterprise: its S&T standing is
+/// over, the business remains. Pure.
+pub fn without_ended_certificates(
+    mut rows: Vec<KindStatusCount>,
+    ended: &[(String, String, i64)],
+) -> Vec<KindStatusCount> {
+    for (tenant, status, count) in ended {
+        let moved = rows
+            .iter_mut()
+            .find(|(t, k, s, _)| t == tenant && k == "st_enterprise" && s == status)
+            .map(|row| {
+                let moved = (*count).min(row.3);
+                row.3 -= moved;
+                moved
+            })
+            .unwrap_or(0);
+        match rows.iter_mut().find(|(t, k, s, _)| t == tenant && k == "enterprise" && s == status) {
+            Some(row) => row.3 += moved,
+            None if moved > 0 => rows.push((tenant.clone(), "enterprise".to_owned(), status.clone(), moved)),
+            None => {}
+        }
+    }
+    rows.retain(|row| row.3 > 0);
+    rows
 }
 
 /// When each of a province's organizations registered within the bounds.

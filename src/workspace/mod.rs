@@ -34,7 +34,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/province/{code}/settings", web::get().to(staff::settings))
         .route("/province/{code}/settings", web::post().to(staff::save_settings))
         .route("/province/{code}/targets", web::get().to(staff::targets))
-        .route("/province/{code}/targets", web::post().to(staff::save_target));
+        .route("/province/{code}/targets", web::post().to(staff::save_target))
+        .configure(crate::certificates::pages::configure);
 }
 
 /// The parts of the workspace, for its navigation.

@@ -9,6 +9,7 @@ mod abuse;
 mod accounts;
 mod bad_input;
 mod browser;
+mod certificates;
 mod cli;
 mod contract;
 mod crash;

@@ -78,6 +78,7 @@ pub async fn profile(
     push(t("Giấy chứng nhận DN KH&CN", "S&T enterprise certificate"), view.certificate_number.clone());
     push(t("Ngày cấp", "Issued on"), view.certificate_date.as_ref().map(|d| labels.date(d)));
     push(t("Nơi cấp", "Issued by"), view.certificate_issuer.clone());
+    push(t("Tình trạng giấy chứng nhận", "Certificate standing"), certificate_ended(&view, lang));
     push(
         t("Lĩnh vực KH&CN", "S&T fields"),
         Some(view.st_fields.iter().map(|f| labels.field(f)).collect::<Vec<_>>().join(", ")),
@@ -131,4 +132,11 @@ pub async fn profile(
         warning,
         view,
     })
+}
+
+/// "Giấy chứng nhận DN KH&CN đã bị thu hồi/hủy bỏ ngày …", once its standing ended.
+fn certificate_ended(view: &OrganizationView, lang: crate::i18n::Lang) -> Option<String> {
+    let standing = view.certificate_standing.as_ref()?;
+    let ending = crate::certificates::rules::Ending::parse(&standing.status)?;
+    Some(crate::certificates::emails::ended_sentence(ending, standing.decided_on, lang))
 }

@@ -121,11 +121,13 @@ pub async fn organization_view(
         .db
         .run(move |conn| {
             let (record, access) = service::load(conn, caller.0.as_ref(), &id)?;
-            Ok(if access.private {
+            let mut view = if access.private {
                 OrganizationView::private(&record, access.member.map(|r| r.as_str().to_owned()))
             } else {
                 OrganizationView::public(&record)
-            })
+            };
+            view.certificate_standing = store::certificate_standing(conn, &id)?;
+            Ok(view)
         })
         .await?;
     // An officer or admin reading the contact person's details from outside: logged.

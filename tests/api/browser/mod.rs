@@ -2,7 +2,7 @@
 //! links; form errors, CSRF, the way back after signing in; accessibility (axe-core) and
 //! screenshots at 1280 and 390 px under `target/screenshots/`.
 
-mod harness;
+pub mod harness;
 mod province;
 
 use fantoccini::key::Key;
