@@ -159,8 +159,15 @@ fn dump_database(database: &TestDatabase, data_dir: &std::path::Path) -> String 
 /// The `token=` values of every `.eml` file written so far.
 fn mailed_tokens(data_dir: &std::path::Path) -> Vec<String> {
     let mut tokens = Vec::new();
-    for entry in std::fs::read_dir(data_dir.join("mail")).unwrap() {
-        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+    for entry in std::fs::read_dir(data_dir.join("mail")).unwrap().filter_map(Result::ok) {
+        // A message is written under a temporary name and renamed into place: a name seen
+        // in the listing may be gone when it is read, and is read under its final name on
+        // the next look.
+        let path = entry.path();
+        if path.extension().is_none_or(|x| x != "eml") {
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(&path) else { continue };
         // Quoted-printable may fold long lines: unfold soft breaks first.
         let text = text.replace("=\r\n", "").replace("=\n", "");
         for (at, _) in text.match_indices("token=") {
