@@ -253,6 +253,7 @@ fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
             .configure(crate::review::queue::configure)
             .configure(listings::routes::configure)
             .configure(crate::matching::routes::configure)
+            .configure(crate::outcomes::routes::configure)
             .configure(crate::notify::routes::configure)
             .configure(crate::reports::routes::configure)
             .configure(crate::privacy::routes::configure)

@@ -313,6 +313,8 @@ diesel::table! {
         request_purpose -> Nullable<Text>,
         request_timing -> Nullable<Text>,
         request_terms -> Nullable<Text>,
+        stop_reason_code -> Nullable<Text>,
+        stop_reason_text -> Nullable<Text>,
     }
 }
 
@@ -472,6 +474,37 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    deal_records (match_id) {
+        match_id -> Text,
+        status -> Text,
+        recorded_by -> Text,
+        recorded_side -> Nullable<Text>,
+        objects -> Text,
+        rights -> Text,
+        modes -> Text,
+        ip_assets -> Text,
+        ip_asset_count -> Integer,
+        value_vnd -> Nullable<BigInt>,
+        foreign_currency -> Nullable<Text>,
+        foreign_amount -> Nullable<Text>,
+        signed_on -> Nullable<Date>,
+        duration_months -> Nullable<Integer>,
+        origin -> Nullable<Text>,
+        origin_country -> Nullable<Text>,
+        registration_number -> Nullable<Text>,
+        registration_date -> Nullable<Date>,
+        offer_publishes_value -> Nullable<Bool>,
+        need_publishes_value -> Nullable<Bool>,
+        confirmed_by -> Nullable<Text>,
+        confirmed_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(deal_records -> matches (match_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     tenants,
     users,
@@ -482,6 +515,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     sent_emails,
     audit_log,
     taxonomy_terms,
+    deal_records,
     organizations,
     organization_fields,
     organization_tags,

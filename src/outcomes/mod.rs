@@ -1,0 +1,6 @@
+//! What became of a match: the deal record (what was transferred, on which terms), its
+//! verification by the other side, and a trial or a stop along the way.
+
+pub mod routes;
+pub mod rules;
+pub mod store;
