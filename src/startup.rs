@@ -67,6 +67,7 @@ pub fn timed_work() -> TimedWork<SharedState> {
     crate::privacy::register(&mut timed);
     reports::register(&mut timed);
     listings::background::register_timed_work(&mut timed);
+    crate::outcomes::follow_up_work::register_timed_work(&mut timed);
     timed.add("waking the workers", |state: SharedState| async move {
         state.jobs.wake();
         Ok(0)
@@ -269,6 +270,7 @@ fn pages(cfg: &mut web::ServiceConfig) {
         .configure(registry::pages::configure)
         .configure(listings::pages::configure)
         .configure(matching::pages::configure)
+        .configure(crate::outcomes::follow_up_pages::configure)
         .configure(notify::pages::configure)
         .configure(crate::privacy::pages::configure)
         .configure(reports::pages::configure)

@@ -503,7 +503,19 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    match_follow_ups (match_id, side, milestone) {
+        match_id -> Text,
+        side -> Text,
+        milestone -> Integer,
+        sent_at -> Timestamp,
+        answer -> Nullable<Text>,
+        answered_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(deal_records -> matches (match_id));
+diesel::joinable!(match_follow_ups -> matches (match_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     tenants,
@@ -516,6 +528,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
     taxonomy_terms,
     deal_records,
+    match_follow_ups,
     organizations,
     organization_fields,
     organization_tags,

@@ -143,3 +143,81 @@ pub fn move_on(
         .execute(conn)?;
     Ok(rows == 1)
 }
+
+/// Matches still under way that were connected before `cutoff`: (id, connected at).
+pub fn under_way_connected_before(
+    conn: &mut DbConnection,
+    cutoff: NaiveDateTime,
+    after_id: &str,
+    limit: i64,
+) -> Result<Vec<(String, NaiveDateTime)>, AppError> {
+    let rows: Vec<(String, Option<NaiveDateTime>)> = matches::table
+        .filter(matches::state.eq_any([MatchState::Connected.as_str(), MatchState::Piloting.as_str()]))
+        .filter(matches::connected_at.le(cutoff))
+        .filter(matches::id.gt(after_id))
+        .order(matches::id.asc())
+        .limit(limit)
+        .select((matches::id, matches::connected_at))
+        .load(conn)?;
+    Ok(rows.into_iter().filter_map(|(id, at)| at.map(|at| (id, at))).collect())
+}
+
+/// Records that a follow-up goes out; false when it went out already.
+pub fn record_follow_up(
+    conn: &mut DbConnection,
+    match_id: &str,
+    side: Side,
+    milestone: i32,
+    now: NaiveDateTime,
+) -> Result<bool, AppError> {
+    use crate::db::schema::match_follow_ups as f;
+    Ok(crate::db::insert_ignoring_duplicates(conn, |conn| {
+        diesel::insert_into(f::table)
+            .values((
+                f::match_id.eq(match_id),
+                f::side.eq(side.as_str()),
+                f::milestone.eq(milestone),
+                f::sent_at.eq(now),
+            ))
+            .execute(conn)
+    })?)
+}
+
+/// A follow-up that went out, with its answer if there is one yet: `None` when none went out.
+pub fn follow_up_answer(
+    conn: &mut DbConnection,
+    match_id: &str,
+    side: Side,
+    milestone: i32,
+) -> Result<Option<Option<String>>, AppError> {
+    use crate::db::schema::match_follow_ups as f;
+    Ok(f::table.find((match_id, side.as_str(), milestone)).select(f::answer).first(conn).optional()?)
+}
+
+/// Keeps the first answer to a follow-up; false when it had one already.
+pub fn answer_follow_up(
+    conn: &mut DbConnection,
+    match_id: &str,
+    side: Side,
+    milestone: i32,
+    answer: &str,
+    now: NaiveDateTime,
+) -> Result<bool, AppError> {
+    use crate::db::schema::match_follow_ups as f;
+    let rows = diesel::update(f::table.find((match_id, side.as_str(), milestone)).filter(f::answer.is_null()))
+        .set((f::answer.eq(answer), f::answered_at.eq(now)))
+        .execute(conn)?;
+    Ok(rows == 1)
+}
+
+/// An organization's owners: (user id, email, name, language).
+pub fn owners(conn: &mut DbConnection, org_id: &str) -> Result<Vec<(String, String, String, String)>, AppError> {
+    use crate::db::schema::{organization_members, users};
+    Ok(organization_members::table
+        .inner_join(users::table)
+        .filter(organization_members::org_id.eq(org_id))
+        .filter(organization_members::role.eq(crate::registry::model::MemberRole::Owner.as_str()))
+        .order(users::email.asc())
+        .select((users::id, users::email, users::full_name, users::language))
+        .load(conn)?)
+}

@@ -209,3 +209,153 @@ async fn a_deal_may_follow_a_trial() {
     assert_eq!(app.post_as(&seller.access_token, &format!("{base}/deal"), &record()).await.ok()["state"], "deal");
     assert_eq!(app.get_as(&buyer.access_token, &format!("{base}/deal")).await.ok()["recorded_side"], "offer");
 }
+
+mod follow_ups {
+    use chrono::{Duration, NaiveDateTime};
+    use reqwest::Method;
+    use serde_json::json;
+
+    use super::{Connected, connected, record};
+    use crate::helpers::TestApp;
+
+    const SELLER: &str = "seller@sonhan.vn";
+    const BUYER: &str = "buyer@phongdien.vn";
+
+    async fn follow_ups_to(app: &TestApp, email: &str) -> Vec<String> {
+        app.mails_to(email, "follow_up").await
+    }
+
+    async fn counts(app: &TestApp) -> (usize, usize) {
+        (follow_ups_to(app, SELLER).await.len(), follow_ups_to(app, BUYER).await.len())
+    }
+
+    /// Moves the clock to `days` (and an hour) after `start` and runs one tick of timed work.
+    async fn on_day(app: &TestApp, start: NaiveDateTime, days: i64) {
+        app.travel(start + Duration::days(days) + Duration::hours(1), &mut []).await;
+        app.run_timers().await;
+    }
+
+    /// The signed link of one answer in a follow-up email (its plain-text line).
+    fn link(mail: &str, label: &str) -> String {
+        let line = mail.lines().find(|l| l.starts_with(&format!("- {label}: "))).unwrap_or_else(|| {
+            panic!("no answer {label:?} in\n{mail}");
+        });
+        let start = line.find("/follow-ups/").expect("a follow-up link");
+        line[start..].trim().to_owned()
+    }
+
+    async fn post_page(app: &TestApp, path: &str) -> crate::helpers::Reply {
+        app.request(Method::POST, path, None, None, None).await
+    }
+
+    async fn state_of(app: &TestApp, email: &str, match_id: &str) -> serde_json::Value {
+        let session = app.login(email).await;
+        app.get_as(&session.access_token, &format!("/api/v1/matches/{match_id}")).await.ok().clone()
+    }
+
+    #[tokio::test]
+    async fn each_side_is_asked_once_at_30_90_and_180_days() {
+        let Connected { app, .. } = connected().await;
+        let start = app.clock.now();
+        on_day(&app, start, 29).await;
+        assert_eq!(counts(&app).await, (0, 0), "not before 30 days");
+        for (day, expected) in [(30, 1), (31, 1), (90, 2), (100, 2), (180, 3), (400, 3)] {
+            on_day(&app, start, day).await;
+            app.run_timers().await;
+            assert_eq!(counts(&app).await, (expected, expected), "on day {day}");
+        }
+        let mail = &follow_ups_to(&app, BUYER).await[0];
+        assert!(mail.contains("Công ty Môi trường Sông Hàn"), "names the other side:\n{mail}");
+        assert!(mail.contains("/unsubscribe/"));
+    }
+
+    #[tokio::test]
+    async fn off_is_honoured_and_an_ended_match_is_not_asked() {
+        let Connected { app, buyer, seller, match_id, .. } = connected().await;
+        let off = app
+            .request(
+                Method::PUT,
+                "/api/v1/me/notification-preferences",
+                Some(&buyer.access_token),
+                Some(&json!({ "follow_up": "off" })),
+                None,
+            )
+            .await;
+        assert_eq!(off.ok()["follow_up"], "off");
+        let start = app.clock.now();
+        on_day(&app, start, 30).await;
+        assert_eq!(counts(&app).await, (1, 0));
+        // Stopped: no more questions.
+        let _ = seller;
+        let stopper = app.login(SELLER).await;
+        app.post_as(
+            &stopper.access_token,
+            &format!("/api/v1/matches/{match_id}/stop"),
+            &json!({ "reason_code": "found_elsewhere" }),
+        )
+        .await
+        .ok();
+        on_day(&app, start, 90).await;
+        on_day(&app, start, 180).await;
+        assert_eq!(counts(&app).await, (1, 0));
+    }
+
+    #[tokio::test]
+    async fn a_deal_before_the_first_milestone_means_no_follow_up() {
+        let Connected { app, buyer, match_id, .. } = connected().await;
+        app.post_as(&buyer.access_token, &format!("/api/v1/matches/{match_id}/deal"), &record()).await.ok();
+        let start = app.clock.now();
+        on_day(&app, start, 30).await;
+        on_day(&app, start, 90).await;
+        assert_eq!(counts(&app).await, (0, 0));
+    }
+
+    #[tokio::test]
+    async fn a_one_click_answer_is_recorded_once_and_moves_the_match() {
+        let Connected { app, match_id, .. } = connected().await;
+        let start = app.clock.now();
+        on_day(&app, start, 30).await;
+        let to_buyer = follow_ups_to(&app, BUYER).await;
+        let piloting = link(&to_buyer[0], "Đang thử nghiệm");
+        let no_budget = link(&to_buyer[0], "Đã dừng: không có kinh phí");
+
+        // Opening the link changes nothing; its button records the answer.
+        let opened = app.get(&piloting).await;
+        assert_eq!(opened.status, 200);
+        assert!(opened.text.contains(&format!("action=\"{piloting}\"")), "{}", opened.text);
+        assert_eq!(state_of(&app, BUYER, &match_id).await["state"], "connected");
+
+        let first = post_page(&app, &piloting).await;
+        assert_eq!(first.status, 200, "{}", first.text);
+        assert!(!first.text.contains("already-answered"));
+        assert_eq!(state_of(&app, BUYER, &match_id).await["state"], "piloting");
+
+        // A second click, or another answer to the same question, changes nothing and says so.
+        for again in [&piloting, &no_budget] {
+            let reply = post_page(&app, again).await;
+            assert_eq!(reply.status, 200);
+            assert!(reply.text.contains("already-answered"), "{}", reply.text);
+        }
+        assert!(app.get(&no_budget).await.text.contains("already-answered"));
+        assert_eq!(state_of(&app, SELLER, &match_id).await["state"], "piloting");
+
+        // The other side's own question is still open: its answer stops the match.
+        let to_seller = follow_ups_to(&app, SELLER).await;
+        let stop = link(&to_seller[0], "Đã dừng: không có kinh phí");
+        assert_eq!(post_page(&app, &stop).await.status, 200);
+        let stopped = state_of(&app, SELLER, &match_id).await;
+        assert_eq!(
+            (stopped["state"].as_str(), stopped["stop_reason_code"].as_str()),
+            (Some("stopped"), Some("no_budget"))
+        );
+
+        // Forged or altered links.
+        let mut altered = piloting.clone();
+        let last = altered.pop().unwrap();
+        altered.push(if last == 'A' { 'B' } else { 'A' });
+        assert_eq!(post_page(&app, &altered).await.status, 404);
+        assert_eq!(app.get(&altered).await.status, 404);
+        assert_eq!(post_page(&app, "/follow-ups/not-a-token").await.status, 400);
+        assert_eq!(app.get("/follow-ups/%%%.%%%").await.status, 400);
+    }
+}

@@ -1,3 +1,4 @@
+DROP TABLE match_follow_ups;
 DROP TABLE deal_records;
 ALTER TABLE matches DROP COLUMN stop_reason_text;
 ALTER TABLE matches DROP COLUMN stop_reason_code;

@@ -57,3 +57,15 @@ CREATE TABLE deal_records (
     updated_at TIMESTAMP NOT NULL
 );
 CREATE INDEX deal_records_status ON deal_records (status, signed_on);
+
+-- Follow-ups: one per (match, side, milestone in days), sent once; the first answer
+-- through the emailed links is kept, later clicks change nothing.
+CREATE TABLE match_follow_ups (
+    match_id TEXT NOT NULL REFERENCES matches (id),
+    side TEXT NOT NULL,
+    milestone INTEGER NOT NULL,
+    sent_at TIMESTAMP NOT NULL,
+    answer TEXT,
+    answered_at TIMESTAMP,
+    PRIMARY KEY (match_id, side, milestone)
+);
