@@ -430,6 +430,7 @@ fn week_figures(week_start: NaiveDate, now: NaiveDateTime) -> ProvinceFigures {
             by_strategic_tag: Vec::new(),
         },
         matches: MatchFigures { by_state: None, total: Some(11), connections: 3, deals: 1, deal_value_vnd: None },
+        deals: crate::outcomes::figures::Tally::default().figures(true),
         review: Some(ReviewFigures {
             decisions: 9,
             median_hours: Some(26.5),

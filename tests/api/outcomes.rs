@@ -174,6 +174,40 @@ async fn a_third_party_never_sees_the_deal_nor_a_value_the_sides_keep_private() 
 }
 
 #[tokio::test]
+async fn figures_count_verified_deals_and_show_the_public_totals_only() {
+    let Connected { app, seller, buyer, da_nang, match_id } = connected().await;
+    let deal = format!("/api/v1/matches/{match_id}/deal");
+    let foreign = json!({ "origin": "foreign", "origin_country": "JP" });
+    let mut body = record();
+    for (key, value) in foreign.as_object().unwrap() {
+        body[key] = value.clone();
+    }
+    app.post_as(&buyer.access_token, &deal, &body).await.ok();
+    // Recorded by one side only: not counted yet.
+    let before = app.get("/api/v1/tenants/92/stats").await;
+    assert_eq!(before.ok()["deals"]["verified_deals"], 0, "{}", before.text);
+    app.post_as(&seller.access_token, &format!("{deal}/confirm"), &json!({ "publish_value": true })).await.ok();
+
+    for path in ["/api/v1/tenants/48/stats", "/api/v1/tenants/92/stats"] {
+        let public = app.get(path).await;
+        let figures = &public.ok()["deals"];
+        assert_eq!(figures["verified_deals"], 1, "{path}");
+        assert_eq!(figures["value_vnd"], 0, "the buyer did not agree to publish: {path}");
+        assert!(figures.get("share_from_abroad").is_none(), "shares are for officers: {path}");
+    }
+    let national = app.get("/api/v1/stats").await;
+    assert_eq!(national.ok()["totals"]["deal_records"]["verified_deals"], 1);
+    assert_eq!(national.body["totals"]["deal_records"]["value_vnd"], 0);
+
+    let officer = app.get_as(&da_nang.access_token, "/api/v1/tenants/48/stats").await;
+    let figures = &officer.ok()["deals"];
+    assert_eq!(figures["value_vnd"], 987_654_321, "{}", officer.text);
+    assert_eq!(figures["share_with_ip_assets"], 1.0);
+    assert_eq!(figures["share_from_abroad"], 1.0);
+    assert_eq!(figures["share_from_institutes"], 0.0);
+}
+
+#[tokio::test]
 async fn a_connected_match_may_be_piloted_then_stopped_with_a_reason() {
     let Connected { app, seller, buyer, match_id, .. } = connected().await;
     let base = format!("/api/v1/matches/{match_id}");
@@ -208,6 +242,48 @@ async fn a_deal_may_follow_a_trial() {
     app.post_as(&buyer.access_token, &format!("{base}/piloting"), &json!({})).await.ok();
     assert_eq!(app.post_as(&seller.access_token, &format!("{base}/deal"), &record()).await.ok()["state"], "deal");
     assert_eq!(app.get_as(&buyer.access_token, &format!("{base}/deal")).await.ok()["recorded_side"], "offer");
+}
+
+#[tokio::test]
+async fn the_match_page_pilots_records_and_confirms_the_deal() {
+    let Connected { app, match_id, .. } = connected().await;
+    let path = format!("/matches/{match_id}");
+    let mut buyer = crate::helpers::browser::Browser::new(&app);
+    buyer.sign_in("buyer@phongdien.vn", &path).await.ok();
+    let page = buyer.get(&path).await;
+    let html = page.ok().to_owned();
+    assert!(html.contains(&format!("action=\"{path}/piloting\"")) && html.contains(&format!("action=\"{path}/stop\"")));
+    let version = page.value_of("version").unwrap();
+    let piloting = buyer.post(&format!("{path}/piloting"), &[("version", &version)]).await;
+    assert!(piloting.ok().contains("state-piloting"));
+
+    // A stop without a reason of its own words is refused beside its field.
+    let version = piloting.value_of("version").unwrap();
+    let refused = buyer.post(&format!("{path}/stop"), &[("reason_code", "other"), ("version", &version)]).await;
+    assert!(refused.ok().contains("reason_text-error"), "{}", crate::helpers::browser::excerpt(refused.ok()));
+
+    let page = buyer.get(&path).await;
+    let version = page.value_of("version").unwrap();
+    let recorded = buyer
+        .post(&format!("{path}/deal"), &[("value_vnd", "500000000"), ("date", "2026-11-20"), ("version", &version)])
+        .await;
+    let html = recorded.ok().to_owned();
+    assert!(html.contains("state-deal"));
+    assert!(!html.contains("/deal/confirm"), "the side that recorded it does not confirm it");
+
+    let mut seller = crate::helpers::browser::Browser::new(&app);
+    seller.sign_in("seller@sonhan.vn", &path).await.ok();
+    let page = seller.get(&path).await;
+    assert!(page.ok().contains(&format!("action=\"{path}/deal/confirm\"")));
+    let confirmed = seller.post(&format!("{path}/deal/confirm"), &[("publish_value", "yes")]).await;
+    assert!(!confirmed.ok().contains("/deal/confirm"), "confirmed once");
+    let reader = app.login("seller@sonhan.vn").await;
+    let deal = app.get_as(&reader.access_token, &format!("/api/v1/matches/{match_id}/deal")).await;
+    assert_eq!(
+        (deal.ok()["status"].as_str(), deal.body["offer_publishes_value"].as_bool()),
+        (Some("verified"), Some(true))
+    );
+    assert_eq!(deal.body["need_publishes_value"], false);
 }
 
 mod follow_ups {
