@@ -24,6 +24,7 @@ pub mod matching;
 pub mod notify;
 pub mod openapi;
 pub mod ops;
+pub mod outcomes;
 pub mod privacy;
 pub mod registry;
 pub mod reports;

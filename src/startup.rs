@@ -68,6 +68,7 @@ pub fn timed_work() -> TimedWork<SharedState> {
     reports::register(&mut timed);
     listings::background::register_timed_work(&mut timed);
     crate::certificates::register(&mut timed);
+    crate::outcomes::follow_up_work::register_timed_work(&mut timed);
     timed.add("waking the workers", |state: SharedState| async move {
         state.jobs.wake();
         Ok(0)
@@ -254,6 +255,7 @@ fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
             .configure(crate::review::queue::configure)
             .configure(listings::routes::configure)
             .configure(crate::matching::routes::configure)
+            .configure(crate::outcomes::routes::configure)
             .configure(crate::notify::routes::configure)
             .configure(crate::reports::routes::configure)
             .configure(crate::certificates::routes::configure)
@@ -270,6 +272,7 @@ fn pages(cfg: &mut web::ServiceConfig) {
         .configure(registry::pages::configure)
         .configure(listings::pages::configure)
         .configure(matching::pages::configure)
+        .configure(crate::outcomes::follow_up_pages::configure)
         .configure(notify::pages::configure)
         .configure(crate::privacy::pages::configure)
         .configure(reports::pages::configure)

@@ -313,6 +313,8 @@ diesel::table! {
         request_purpose -> Nullable<Text>,
         request_timing -> Nullable<Text>,
         request_terms -> Nullable<Text>,
+        stop_reason_code -> Nullable<Text>,
+        stop_reason_text -> Nullable<Text>,
     }
 }
 
@@ -516,6 +518,35 @@ diesel::table! {
 }
 
 diesel::table! {
+    deal_records (match_id) {
+        match_id -> Text,
+        status -> Text,
+        recorded_by -> Text,
+        recorded_side -> Nullable<Text>,
+        objects -> Text,
+        rights -> Text,
+        modes -> Text,
+        ip_assets -> Text,
+        ip_asset_count -> Integer,
+        value_vnd -> Nullable<BigInt>,
+        foreign_currency -> Nullable<Text>,
+        foreign_amount -> Nullable<Text>,
+        signed_on -> Nullable<Date>,
+        duration_months -> Nullable<Integer>,
+        origin -> Nullable<Text>,
+        origin_country -> Nullable<Text>,
+        registration_number -> Nullable<Text>,
+        registration_date -> Nullable<Date>,
+        offer_publishes_value -> Nullable<Bool>,
+        need_publishes_value -> Nullable<Bool>,
+        confirmed_by -> Nullable<Text>,
+        confirmed_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     certificate_feeds (tenant_id) {
         tenant_id -> Text,
         secret_hash -> Text,
@@ -528,6 +559,20 @@ diesel::joinable!(certificate_events -> organizations (org_id));
 diesel::joinable!(certificate_standings -> organizations (org_id));
 diesel::joinable!(startup_recognitions -> organizations (org_id));
 
+diesel::table! {
+    match_follow_ups (match_id, side, milestone) {
+        match_id -> Text,
+        side -> Text,
+        milestone -> Integer,
+        sent_at -> Timestamp,
+        answer -> Nullable<Text>,
+        answered_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(deal_records -> matches (match_id));
+diesel::joinable!(match_follow_ups -> matches (match_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     tenants,
     users,
@@ -538,6 +583,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     sent_emails,
     audit_log,
     taxonomy_terms,
+    deal_records,
+    match_follow_ups,
     organizations,
     organization_fields,
     organization_tags,

@@ -430,6 +430,7 @@ fn week_figures(week_start: NaiveDate, now: NaiveDateTime) -> ProvinceFigures {
             by_strategic_tag: Vec::new(),
         },
         matches: MatchFigures { by_state: None, total: Some(11), connections: 3, deals: 1, deal_value_vnd: None },
+        deals: crate::outcomes::figures::Tally::default().figures(true),
         review: Some(ReviewFigures {
             decisions: 9,
             median_hours: Some(26.5),
@@ -574,5 +575,32 @@ fn daily_digest() {
             unsubscribe_url: &unsubscribe_url,
         });
         assert_golden("daily-digest", lang, &sent(email));
+    }
+}
+
+#[test]
+fn match_follow_up() {
+    use crate::outcomes::follow_up_email::{FollowUpEmail, follow_up};
+    use crate::outcomes::follow_ups::{FollowUpAnswer, subject};
+    let key = UnsubscribeKey::new(keys().email_links.expose_secret()).unwrap();
+    let signed = subject(MATCH_ID, Side::Need, 90);
+    let tokens: Vec<(FollowUpAnswer, String)> =
+        FollowUpAnswer::OFFERED.iter().map(|a| (*a, key.sign(&signed, &a.code()))).collect();
+    for lang in BOTH {
+        let email = follow_up(&FollowUpEmail {
+            lang,
+            user_id: USER_ID,
+            to: USER_EMAIL,
+            to_name: USER_NAME,
+            province_name: PROVINCE,
+            match_id: MATCH_ID,
+            side: Side::Need,
+            milestone: 90,
+            other_org_name: ORG_NAME,
+            public_url: PUBLIC_URL,
+            answer_tokens: &tokens,
+            unsubscribe_url: &unsubscribe(USER_ID, Kind::FollowUp.as_str()),
+        });
+        assert_golden("match-follow-up", lang, &sent(email));
     }
 }

@@ -1,7 +1,7 @@
 //! The match lifecycle as a pure state machine: a suggestion waits for both sides; a
 //! request (one side said "we are interested" on the other's listing) waits for the other;
-//! both interested connects them; one declining ends it; a connection ends in a deal or is
-//! closed.
+//! both interested connects them; one declining ends it; a connection may go on to a trial
+//! (piloting) and ends in a deal, is stopped with a reason, or is closed.
 
 use crate::code_enum;
 
@@ -10,7 +10,9 @@ code_enum! {
         Suggested => "suggested",
         Requested => "requested",
         Connected => "connected",
+        Piloting => "piloting",
         Deal => "deal",
+        Stopped => "stopped",
         Declined => "declined",
         Closed => "closed",
     }
@@ -61,10 +63,36 @@ pub struct Status {
     pub need: Option<Response>,
 }
 
+code_enum! {
+    /// Why two connected sides stopped talking; reported in aggregate.
+    pub enum StopReason {
+        NoBudget => "no_budget",
+        TechnologyUnfit => "technology_unfit",
+        PartnerUnresponsive => "partner_unresponsive",
+        FoundElsewhere => "found_elsewhere",
+        Other => "other",
+    }
+}
+
+impl MatchState {
+    /// Connected, trying the technology out, or agreed: contacts stay revealed (as they
+    /// do not once a match is stopped or closed).
+    pub fn is_connected(self) -> bool {
+        matches!(self, MatchState::Connected | MatchState::Piloting | MatchState::Deal)
+    }
+
+    /// Connected and not ended yet: follow-ups still ask what became of it.
+    pub fn is_under_way(self) -> bool {
+        matches!(self, MatchState::Connected | MatchState::Piloting)
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
     Respond(Side, Response),
+    Pilot,
     Deal,
+    Stop,
     Close,
 }
 
@@ -106,10 +134,17 @@ pub fn apply(status: Status, action: Action) -> Option<Status> {
             };
             Some(next)
         }
-        (MatchState::Connected, Action::Deal) => Some(Status { state: MatchState::Deal, ..status }),
-        (MatchState::Suggested | MatchState::Requested | MatchState::Connected, Action::Close) => {
-            Some(Status { state: MatchState::Closed, ..status })
+        (MatchState::Connected, Action::Pilot) => Some(Status { state: MatchState::Piloting, ..status }),
+        (MatchState::Connected | MatchState::Piloting, Action::Deal) => {
+            Some(Status { state: MatchState::Deal, ..status })
         }
+        (MatchState::Connected | MatchState::Piloting, Action::Stop) => {
+            Some(Status { state: MatchState::Stopped, ..status })
+        }
+        (
+            MatchState::Suggested | MatchState::Requested | MatchState::Connected | MatchState::Piloting,
+            Action::Close,
+        ) => Some(Status { state: MatchState::Closed, ..status }),
         _ => None,
     }
 }
@@ -134,7 +169,9 @@ mod tests {
             status(S::Requested, None, Some(I)),
             status(S::Requested, Some(I), None),
             status(S::Connected, Some(I), Some(I)),
+            status(S::Piloting, Some(I), Some(I)),
             status(S::Deal, Some(I), Some(I)),
+            status(S::Stopped, Some(I), Some(I)),
             status(S::Declined, Some(D), None),
             status(S::Closed, None, None),
         ];
@@ -143,45 +180,63 @@ mod tests {
             Action::Respond(Side::Offer, D),
             Action::Respond(Side::Need, I),
             Action::Respond(Side::Need, D),
+            Action::Pilot,
             Action::Deal,
+            Action::Stop,
             Action::Close,
         ];
         #[rustfmt::skip]
-        let expected: [[Option<Status>; 6]; 9] = [
+        let expected: [[Option<Status>; 8]; 11] = [
             // suggested, nobody answered
             [Some(status(S::Suggested, Some(I), None)), Some(status(S::Declined, Some(D), None)),
              Some(status(S::Suggested, None, Some(I))), Some(status(S::Declined, None, Some(D))),
-             None, Some(status(S::Closed, None, None))],
+             None, None, None, Some(status(S::Closed, None, None))],
             // suggested, the offer side interested
             [None, None,
              Some(status(S::Connected, Some(I), Some(I))), Some(status(S::Declined, Some(I), Some(D))),
-             None, Some(status(S::Closed, Some(I), None))],
+             None, None, None, Some(status(S::Closed, Some(I), None))],
             // suggested, the need side interested
             [Some(status(S::Connected, Some(I), Some(I))), Some(status(S::Declined, Some(D), Some(I))),
              None, None,
-             None, Some(status(S::Closed, None, Some(I)))],
+             None, None, None, Some(status(S::Closed, None, Some(I)))],
             // requested by the need side: the offer's owners accept or decline
             [Some(status(S::Connected, Some(I), Some(I))), Some(status(S::Declined, Some(D), Some(I))),
              None, None,
-             None, Some(status(S::Closed, None, Some(I)))],
+             None, None, None, Some(status(S::Closed, None, Some(I)))],
             // requested by the offer side: the need's owners accept or decline
             [None, None,
              Some(status(S::Connected, Some(I), Some(I))), Some(status(S::Declined, Some(I), Some(D))),
-             None, Some(status(S::Closed, Some(I), None))],
-            // connected
-            [None, None, None, None, Some(status(S::Deal, Some(I), Some(I))), Some(status(S::Closed, Some(I), Some(I)))],
+             None, None, None, Some(status(S::Closed, Some(I), None))],
+            // connected: a trial, a deal, a stop or closing
+            [None, None, None, None,
+             Some(status(S::Piloting, Some(I), Some(I))), Some(status(S::Deal, Some(I), Some(I))),
+             Some(status(S::Stopped, Some(I), Some(I))), Some(status(S::Closed, Some(I), Some(I)))],
+            // piloting: no second trial, but each ending
+            [None, None, None, None,
+             None, Some(status(S::Deal, Some(I), Some(I))),
+             Some(status(S::Stopped, Some(I), Some(I))), Some(status(S::Closed, Some(I), Some(I)))],
             // deal
-            [None, None, None, None, None, None],
+            [None, None, None, None, None, None, None, None],
+            // stopped
+            [None, None, None, None, None, None, None, None],
             // declined
-            [None, None, None, None, None, None],
+            [None, None, None, None, None, None, None, None],
             // closed
-            [None, None, None, None, None, None],
+            [None, None, None, None, None, None, None, None],
         ];
         for (row, from) in statuses.iter().enumerate() {
             for (column, action) in actions.iter().enumerate() {
                 assert_eq!(apply(*from, *action), expected[row][column], "{from:?} --{action:?}-->");
             }
         }
+    }
+
+    #[test]
+    fn only_connected_and_piloting_are_under_way() {
+        let under_way: Vec<_> = MatchState::ALL.iter().copied().filter(|s| s.is_under_way()).collect();
+        assert_eq!(under_way, vec![S::Connected, S::Piloting]);
+        assert!(!S::Suggested.is_connected() && !S::Declined.is_connected() && !S::Closed.is_connected());
+        assert!(S::Piloting.is_connected() && S::Deal.is_connected() && !S::Stopped.is_connected());
     }
 
     #[test]

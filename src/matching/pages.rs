@@ -5,7 +5,7 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::lifecycle::DeclineReason;
+use super::lifecycle::{Action, DeclineReason, StopReason};
 use super::routes::answers::{CloseRequest, DealRequest, ResponseRequest, close_match, record_deal, respond_to_match};
 use super::routes::reading::{MatchListParams, match_view, matches_page};
 use super::score::ScorePart;
@@ -26,6 +26,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/matches/{id}", web::get().to(detail))
         .route("/matches/{id}/answer", web::post().to(answer))
         .route("/matches/{id}/deal", web::post().to(deal))
+        .route("/matches/{id}/deal/confirm", web::post().to(confirm_deal))
+        .route("/matches/{id}/piloting", web::post().to(piloting))
+        .route("/matches/{id}/stop", web::post().to(stop))
         .route("/matches/{id}/close", web::post().to(close));
 }
 
@@ -289,8 +292,26 @@ struct DetailPage<'a> {
     /// The caller speaks for a side that has not answered yet.
     may_answer: bool,
     may_record_deal: bool,
+    /// Trying the technology out, or stopping, while the two sides are connected.
+    may_pilot: bool,
+    may_stop: bool,
+    stop_reasons: Vec<(String, String)>,
+    deal: Option<crate::outcomes::routes::DealView>,
+    /// The caller speaks for the side that did not record the deal, not yet confirmed.
+    may_confirm: bool,
     may_close: bool,
     errors: FieldErrors,
+}
+
+fn stop_label(code: &str, lang: Lang) -> String {
+    let (vi, en) = match code {
+        "no_budget" => ("Không có kinh phí", "No budget"),
+        "technology_unfit" => ("Công nghệ không phù hợp", "The technology does not fit"),
+        "partner_unresponsive" => ("Bên kia không phản hồi", "The other side does not answer"),
+        "found_elsewhere" => ("Đã tìm được nơi khác", "Found elsewhere"),
+        _ => ("Lý do khác", "Another reason"),
+    };
+    lang.pick(vi, en).to_owned()
 }
 
 fn side(listing: &super::views::MatchedListing, answer: &super::views::SideAnswer, labels: &Labels<'_>) -> Side {
@@ -328,6 +349,11 @@ async fn detail_page(
         super::lifecycle::Side::Need => view.need_answer.response.is_some(),
     });
     let participant = !view.your_sides.is_empty();
+    let deal = crate::outcomes::routes::deal_of(state, view.id.clone()).await?;
+    let may_confirm = deal.as_ref().is_some_and(|d| {
+        d.status == "recorded" && view.your_sides.iter().any(|s| Some(s.as_str()) != d.recorded_side.as_deref())
+    });
+    let under_way = matches!(view.state.as_str(), "connected" | "piloting");
     render(&DetailPage {
         frame: Frame::new(&signed.visitor, signed.visitor.t("Kết nối", "Match"), Section::Matches).with_flash(flash),
         state_label: code(&view.state, lang),
@@ -336,8 +362,13 @@ async fn detail_page(
         sentences,
         reasons: DeclineReason::CODES.iter().map(|c| ((*c).to_owned(), decline_label(c, lang))).collect(),
         may_answer: participant && open && !answered_all,
-        may_record_deal: participant && view.state == "connected",
-        may_close: participant && matches!(view.state.as_str(), "suggested" | "requested" | "connected"),
+        may_record_deal: participant && under_way,
+        may_pilot: participant && view.state == "connected",
+        may_stop: participant && under_way,
+        stop_reasons: StopReason::CODES.iter().map(|c| ((*c).to_owned(), stop_label(c, lang))).collect(),
+        deal,
+        may_confirm,
+        may_close: participant && matches!(view.state.as_str(), "suggested" | "requested" | "connected" | "piloting"),
         errors,
         view,
     })
@@ -359,6 +390,9 @@ async fn detail(
         Some("answered") => Some(lang.pick("Đã ghi nhận câu trả lời.", "Your answer is recorded.")),
         Some("deal") => Some(lang.pick("Đã ghi nhận giao dịch.", "The deal is recorded.")),
         Some("closed") => Some(lang.pick("Đã đóng kết nối.", "The match is closed.")),
+        Some("confirmed") => Some(lang.pick("Đã xác nhận giao dịch.", "The deal is confirmed.")),
+        Some("piloting") => Some(lang.pick("Đã ghi nhận: đang thử nghiệm.", "Recorded: a trial is under way.")),
+        Some("stopped") => Some(lang.pick("Đã ghi nhận: kết nối dừng lại.", "Recorded: the match is stopped.")),
         _ => None,
     }
     .map(str::to_owned);
@@ -408,6 +442,9 @@ pub struct DealForm {
     value_vnd: String,
     #[serde(default)]
     date: String,
+    /// A checkbox: present when this side lets the value be published.
+    #[serde(default)]
+    publish_value: Option<String>,
     #[serde(default)]
     version: String,
 }
@@ -424,9 +461,14 @@ async fn deal(
     let value = crate::web::form::number("value_vnd", &form.value_vnd, &mut typed);
     let result = if typed.is_empty() {
         let request = DealRequest {
-            value_vnd: value,
-            date: Some(form.date.clone()).filter(|d| !d.is_empty()),
+            terms: crate::outcomes::rules::DealTermsInput {
+                value_vnd: value,
+                date: Some(form.date.clone()).filter(|d| !d.is_empty()),
+                ..Default::default()
+            },
+            publish_value: Some(form.publish_value.is_some()),
             version: form.version.trim().parse().ok(),
+            ..Default::default()
         };
         record_deal(&state, signed.principal.clone(), ip, id.clone(), request).await
     } else {
@@ -470,6 +512,104 @@ async fn close(
         }
         Err(other) => Err(other),
     }
+}
+
+/// What a page action ends in: back to the match with a note, or the form with its errors.
+async fn after<T>(
+    state: &web::Data<AppState>,
+    signed: &SignedIn,
+    id: String,
+    done: &str,
+    result: Result<T, AppError>,
+) -> Result<HttpResponse, AppError> {
+    match result {
+        Ok(_) => Ok(see_other(&format!("/matches/{id}?done={done}"))),
+        Err(error @ (AppError::Validation(_) | AppError::Conflict { .. })) => {
+            let errors = FieldErrors::from_error(&error, signed.visitor.lang);
+            detail_page(state, signed, id, errors, None).await
+        }
+        Err(other) => Err(other),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ConfirmForm {
+    #[serde(default)]
+    publish_value: Option<String>,
+}
+
+async fn confirm_deal(
+    state: web::Data<AppState>,
+    signed: SignedIn,
+    ip: ClientIp,
+    id: web::Path<String>,
+    PageForm(form): PageForm<ConfirmForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let request =
+        crate::outcomes::routes::ConfirmRequest { publish_value: Some(form.publish_value.is_some()), side: None };
+    let result = crate::outcomes::routes::confirm(&state, signed.principal.clone(), ip, id.clone(), request).await;
+    after(&state, &signed, id, "confirmed", result).await
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct MoveForm {
+    #[serde(default)]
+    reason_code: String,
+    #[serde(default)]
+    reason_text: String,
+    #[serde(default)]
+    version: String,
+}
+
+impl MoveForm {
+    fn request(&self) -> crate::outcomes::routes::MoveRequest {
+        crate::outcomes::routes::MoveRequest {
+            reason_code: Some(self.reason_code.clone()).filter(|r| !r.is_empty()),
+            reason_text: Some(self.reason_text.clone()).filter(|r| !r.trim().is_empty()),
+            version: self.version.trim().parse().ok(),
+        }
+    }
+}
+
+async fn piloting(
+    state: web::Data<AppState>,
+    signed: SignedIn,
+    ip: ClientIp,
+    id: web::Path<String>,
+    PageForm(form): PageForm<MoveForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let result = crate::outcomes::routes::move_match(
+        &state,
+        signed.principal.clone(),
+        ip,
+        id.clone(),
+        Action::Pilot,
+        form.request(),
+    )
+    .await;
+    after(&state, &signed, id, "piloting", result).await
+}
+
+async fn stop(
+    state: web::Data<AppState>,
+    signed: SignedIn,
+    ip: ClientIp,
+    id: web::Path<String>,
+    PageForm(form): PageForm<MoveForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let result = crate::outcomes::routes::move_match(
+        &state,
+        signed.principal.clone(),
+        ip,
+        id.clone(),
+        Action::Stop,
+        form.request(),
+    )
+    .await;
+    after(&state, &signed, id, "stopped", result).await
 }
 
 #[cfg(test)]

@@ -48,6 +48,8 @@ pub struct MatchRow {
     pub request_purpose: Option<String>,
     pub request_timing: Option<String>,
     pub request_terms: Option<String>,
+    pub stop_reason_code: Option<String>,
+    pub stop_reason_text: Option<String>,
 }
 
 impl MatchRow {
@@ -364,7 +366,7 @@ pub fn connected_partner_of(
     let my_orgs = organization_members::table
         .filter(organization_members::user_id.eq(user_id))
         .select(organization_members::org_id);
-    let connected = [MatchState::Connected.as_str(), MatchState::Deal.as_str()];
+    let connected = [MatchState::Connected.as_str(), MatchState::Piloting.as_str(), MatchState::Deal.as_str()];
     let as_need = matches::table
         .filter(matches::offer_id.eq(listing_id))
         .filter(matches::need_org_id.eq_any(my_orgs))
@@ -470,7 +472,11 @@ pub fn open_request(conn: &mut DbConnection, org_id: &str, listing_id: &str) -> 
     Ok(matches::table
         .filter(matches::requester_org_id.eq(org_id))
         .filter(matches::request_listing_id.eq(listing_id))
-        .filter(matches::state.eq_any([MatchState::Requested.as_str(), MatchState::Connected.as_str()]))
+        .filter(matches::state.eq_any([
+            MatchState::Requested.as_str(),
+            MatchState::Connected.as_str(),
+            MatchState::Piloting.as_str(),
+        ]))
         .select(MatchRow::as_select())
         .first(conn)
         .optional()?)

@@ -111,6 +111,11 @@ pub struct MatchView {
     pub your_sides: Vec<Side>,
     pub deal_value_vnd: Option<i64>,
     pub deal_date: Option<NaiveDate>,
+    /// Why a stopped match was stopped: no_budget, technology_unfit, partner_unresponsive,
+    /// found_elsewhere or other.
+    pub stop_reason_code: Option<String>,
+    /// The text of "other": for the two sides and the officers.
+    pub stop_reason_text: Option<String>,
     pub version: i32,
     #[serde(serialize_with = "crate::http::time::utc")]
     pub created_at: NaiveDateTime,
@@ -159,7 +164,7 @@ fn contact(conn: &mut DbConnection, org_id: &str, listing_id: Option<&str>) -> R
 }
 
 pub fn view(conn: &mut DbConnection, row: &MatchRow, access: &MatchAccess) -> Result<MatchView, AppError> {
-    let connected = matches!(MatchState::parse(&row.state), Some(MatchState::Connected | MatchState::Deal));
+    let connected = MatchState::parse(&row.state).is_some_and(MatchState::is_connected);
     let contacts = if connected && access.participant() {
         Some(Contacts {
             offer: contact(conn, &row.offer_org_id, row.offer_id.as_deref())?,
@@ -200,6 +205,8 @@ pub fn view(conn: &mut DbConnection, row: &MatchRow, access: &MatchAccess) -> Re
         your_sides: access.sides.clone(),
         deal_value_vnd: row.deal_value_vnd,
         deal_date: row.deal_date,
+        stop_reason_code: row.stop_reason_code.clone(),
+        stop_reason_text: row.stop_reason_text.clone(),
         version: row.version,
         created_at: row.created_at,
         connected_at: row.connected_at,

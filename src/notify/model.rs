@@ -10,6 +10,8 @@ code_enum! {
         ExpiryReminder => "expiry_reminder",
         /// For a province's admins: the week's figures, every Monday.
         WeeklySummary => "weekly_summary",
+        /// For organization owners: what became of a match, 30, 90 and 180 days on.
+        FollowUp => "follow_up",
     }
 }
 

@@ -139,6 +139,7 @@ fn choices(prefs: &Preferences, lang: Lang) -> Vec<KindChoice> {
             "Weekly summary (province admins)",
             &prefs.weekly_summary,
         ),
+        choice("follow_up", "Hỏi thăm kết quả kết nối", "What became of a match", &prefs.follow_up),
     ]
 }
 
@@ -163,6 +164,7 @@ pub struct PreferencesForm {
     saved_search: Option<String>,
     expiry_reminder: Option<String>,
     weekly_summary: Option<String>,
+    follow_up: Option<String>,
 }
 
 async fn save_preferences(
@@ -177,6 +179,7 @@ async fn save_preferences(
         saved_search: form.saved_search,
         expiry_reminder: form.expiry_reminder,
         weekly_summary: form.weekly_summary,
+        follow_up: form.follow_up,
     };
     match set_preferences(&state, signed.principal.clone(), wanted).await {
         Ok(prefs) => render(&PreferencesPage {

@@ -129,6 +129,8 @@ pub struct Preferences {
     pub expiry_reminder: Option<String>,
     /// Province admins: the Monday summary of the week before.
     pub weekly_summary: Option<String>,
+    /// Organization owners: what became of a connected match, 30, 90 and 180 days on.
+    pub follow_up: Option<String>,
 }
 
 fn preferences_view(prefs: Vec<(Kind, Mode)>) -> Preferences {
@@ -140,6 +142,7 @@ fn preferences_view(prefs: Vec<(Kind, Mode)>) -> Preferences {
         saved_search: of(Kind::SavedSearch),
         expiry_reminder: of(Kind::ExpiryReminder),
         weekly_summary: of(Kind::WeeklySummary),
+        follow_up: of(Kind::FollowUp),
     }
 }
 
@@ -183,6 +186,7 @@ pub async fn set_preferences(
         (Kind::SavedSearch, "saved_search", body.saved_search),
         (Kind::ExpiryReminder, "expiry_reminder", body.expiry_reminder),
         (Kind::WeeklySummary, "weekly_summary", body.weekly_summary),
+        (Kind::FollowUp, "follow_up", body.follow_up),
     ] {
         if let Some(raw) = value
             && let Some(mode) = v.check(Mode::parse_field(field, &raw))

@@ -195,6 +195,8 @@ pub struct ProvinceFigures {
     pub organizations: OrganizationFigures,
     pub listings: ListingFigures,
     pub matches: MatchFigures,
+    /// What the deal records say (verified or officer-recorded deals).
+    pub deals: crate::outcomes::figures::DealFigures,
     /// Officers only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub review: Option<ReviewFigures>,
@@ -214,6 +216,8 @@ pub struct NationalRow {
     pub published_needs: i64,
     pub connections: i64,
     pub deals: i64,
+    /// What the deal records say (verified or officer-recorded deals).
+    pub deal_records: crate::outcomes::figures::DealFigures,
     /// Platform admins only, from here on.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub registered: Option<i64>,

@@ -340,6 +340,9 @@ pub fn province_figures(
             deals: tally.deals,
             deal_value_vnd: view.full(|| tally.deal_value_vnd),
         },
+        deals: crate::outcomes::figures::gather(conn, Some(tenant), period.from, period.to)?
+            .of(tenant)
+            .figures(view == View::Full),
         review,
     })
 }
@@ -368,6 +371,7 @@ pub fn national_figures(
         }
         View::Public => (BTreeMap::new(), BTreeMap::new()),
     };
+    let deal_records = crate::outcomes::figures::gather(conn, None, period.from, period.to)?;
     let row = |code: &str,
                name: &str,
                tally: &Tally,
@@ -388,6 +392,8 @@ pub fn national_figures(
             published_needs: tally.public_needs,
             connections: tally.connections,
             deals: tally.deals,
+            deal_records: if code == "VN" { deal_records.nation } else { deal_records.of(code) }
+                .figures(view == View::Full),
             registered: view.full(|| tally.organizations.values().sum()),
             matches: view.full(|| tally.matches.values().sum()),
             deal_value_vnd: view.full(|| tally.deal_value_vnd),

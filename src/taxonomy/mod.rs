@@ -19,6 +19,10 @@ pub enum Scheme {
     StrategicTechnology,
     TransferMode,
     VsicSection,
+    /// What a deal transferred (Law on Technology Transfer, Art. 4).
+    TransferObject,
+    /// The rights a deal gave (Law on Technology Transfer, Art. 7).
+    DealRight,
 }
 
 impl Scheme {
@@ -28,13 +32,22 @@ impl Scheme {
             Scheme::StrategicTechnology => "strategic_technology",
             Scheme::TransferMode => "transfer_mode",
             Scheme::VsicSection => "vsic_section",
+            Scheme::TransferObject => "transfer_object",
+            Scheme::DealRight => "deal_right",
         }
     }
 
     fn from_key(key: &str) -> Option<Scheme> {
-        [Scheme::StField, Scheme::StrategicTechnology, Scheme::TransferMode, Scheme::VsicSection]
-            .into_iter()
-            .find(|s| s.key() == key)
+        [
+            Scheme::StField,
+            Scheme::StrategicTechnology,
+            Scheme::TransferMode,
+            Scheme::VsicSection,
+            Scheme::TransferObject,
+            Scheme::DealRight,
+        ]
+        .into_iter()
+        .find(|s| s.key() == key)
     }
 }
 
@@ -60,7 +73,7 @@ pub struct Term {
 }
 
 /// A code together with the version of the list it was taken from.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct CodeRef {
     pub code: String,
     pub version: String,

@@ -27,7 +27,9 @@ pub fn code(code: &str, lang: Lang) -> String {
         "suggested" => ("Được gợi ý", "Suggested"),
         "requested" => ("Được đề nghị", "Requested"),
         "connected" => ("Đã kết nối", "Connected"),
+        "piloting" => ("Đang thử nghiệm", "Piloting"),
         "deal" => ("Đã giao dịch", "Deal"),
+        "stopped" => ("Đã dừng", "Stopped"),
         "declined" => ("Bị từ chối", "Declined"),
         "interested" => ("Quan tâm", "Interested"),
         // organization kinds

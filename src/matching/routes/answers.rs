@@ -1,7 +1,6 @@
 //! What the two sides say: interested or declined, the deal, closing.
 
 use actix_web::{HttpResponse, post, web};
-use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::{load, not_allowed, stale};
@@ -10,7 +9,6 @@ use crate::audit::{self, AuditEntry};
 use crate::auth::Principal;
 use crate::error::{AppError, FieldError, Text, Violations};
 use crate::http::{ApiJson, ClientIp, OptionalJson};
-use crate::listings::model::Vnd;
 use crate::matching::engine::ENTITY;
 use crate::matching::lifecycle::{Action, DeclineReason, MatchState, Response, Side, apply};
 use crate::matching::notices;
@@ -155,16 +153,10 @@ pub async fn respond_to_match(
     Ok(view)
 }
 
-#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
-pub struct DealRequest {
-    /// The agreed value in VND, if they wish to say.
-    pub value_vnd: Option<i64>,
-    /// YYYY-MM-DD.
-    pub date: Option<String>,
-    pub version: Option<i32>,
-}
+pub use crate::outcomes::routes::{DealRequest, record_deal};
 
-/// The two sides record that they agreed a deal.
+/// A side records the deal with its terms (it is verified once the other side confirms),
+/// or an officer of either province enters it from a paper contract.
 #[utoipa::path(
     tag = "matches",
     security(("bearer" = [])),
@@ -182,74 +174,6 @@ pub async fn deal(
 ) -> Result<HttpResponse, AppError> {
     let answer = record_deal(&state, principal, ip, id.into_inner(), body.0.unwrap_or_default()).await?;
     Ok(HttpResponse::Ok().json(answer))
-}
-
-/// What `deal` does, for the API and the pages alike.
-pub async fn record_deal(
-    state: &web::Data<AppState>,
-    principal: Principal,
-    ip: ClientIp,
-    id: String,
-    body: DealRequest,
-) -> Result<MatchView, AppError> {
-    let mut v = Violations::new();
-    let value = body.value_vnd.and_then(|amount| v.check(Vnd::parse("value_vnd", amount)));
-    let date = body.date.filter(|d| !d.is_empty()).and_then(|raw| {
-        v.check(NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").map_err(|_| {
-            FieldError::new(
-                "date",
-                "invalid_date",
-                Text::new("Ngày có dạng YYYY-MM-DD.", "Dates are written YYYY-MM-DD."),
-            )
-        }))
-    });
-    v.into_result()?;
-    let now = state.clock.now();
-    let view = state
-        .db
-        .write(move |conn| {
-            let (row, access) = load(conn, &principal, &id)?;
-            if !access.participant() {
-                return Err(AppError::Forbidden(Text::new(
-                    "Chỉ hai bên của kết nối mới ghi nhận thỏa thuận.",
-                    "Only the two sides record a deal.",
-                )));
-            }
-            if body.version.is_some_and(|v| v != row.version) {
-                return Err(stale(&row));
-            }
-            let next = apply(row.status(), Action::Deal).ok_or_else(|| not_allowed(&row))?;
-            if !store::finish(
-                conn,
-                &row.id,
-                row.version,
-                next.state,
-                Some((value.map(Vnd::amount), date.or(Some(crate::notify::digest::local_time(now).date())))),
-                now,
-            )? {
-                return Err(stale(&row));
-            }
-            audit::record(
-                conn,
-                AuditEntry {
-                    tenant_id: Some(&row.offer_tenant_id),
-                    actor_id: Some(&principal.user_id),
-                    entity_type: ENTITY,
-                    entity_id: &row.id,
-                    action: "deal",
-                    from_state: Some(&row.state),
-                    to_state: Some("deal"),
-                    details: Some(serde_json::json!({ "value_vnd": value.map(Vnd::amount), "date": date })),
-                    client_ip: ip.0.as_deref(),
-                    ..Default::default()
-                },
-                now,
-            )?;
-            let updated = store::find(conn, &row.id)?.ok_or(AppError::NotFound)?;
-            views::view(conn, &updated, &access)
-        })
-        .await?;
-    Ok(view)
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]

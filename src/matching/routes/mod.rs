@@ -26,13 +26,17 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(interest::interested);
 }
 
-fn load(conn: &mut DbConnection, principal: &Principal, id: &str) -> Result<(MatchRow, MatchAccess), AppError> {
+pub(crate) fn load(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    id: &str,
+) -> Result<(MatchRow, MatchAccess), AppError> {
     let row = store::find(conn, id)?.ok_or(AppError::NotFound)?;
     let access = views::access(conn, principal, &row)?.ok_or(AppError::NotFound)?;
     Ok((row, access))
 }
 
-fn stale(row: &MatchRow) -> AppError {
+pub(crate) fn stale(row: &MatchRow) -> AppError {
     AppError::conflict_with(
         Text::owned(
             format!("Kết nối đã thay đổi (phiên bản {}, trạng thái {}). Hãy tải lại.", row.version, row.state),
@@ -42,7 +46,7 @@ fn stale(row: &MatchRow) -> AppError {
     )
 }
 
-fn not_allowed(row: &MatchRow) -> AppError {
+pub(crate) fn not_allowed(row: &MatchRow) -> AppError {
     AppError::conflict_with(
         Text::owned(
             format!("Không thể làm việc này khi kết nối đang ở trạng thái \"{}\".", row.state),

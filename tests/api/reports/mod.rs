@@ -165,6 +165,9 @@ pub async fn known_data() -> Known {
             .await;
         assert_eq!(reply.status, 200, "{}", reply.text);
     }
+    // 4 March, 02:00 UTC: the contract is signed the next day (a signing date may not be
+    // in the future, so the deal is recorded on that day).
+    travel!(at(2026, 3, 4, 2));
     let deal = app
         .post_as(
             &buyer.access_token,

@@ -1,0 +1,11 @@
+//! What became of a match: the deal record (what was transferred, on which terms), its
+//! verification by the other side, and a trial or a stop along the way.
+
+pub mod figures;
+pub mod follow_up_email;
+pub mod follow_up_pages;
+pub mod follow_up_work;
+pub mod follow_ups;
+pub mod routes;
+pub mod rules;
+pub mod store;
