@@ -17,7 +17,7 @@ use crate::i18n::Lang;
 use crate::review::ReviewQueues;
 use crate::web::display::date;
 use crate::web::layout::Section;
-use crate::web::{FieldErrors, Frame, PageForm, SignedIn, Visitor, render, see_other};
+use crate::web::{FieldErrors, Frame, PageForm, SignedIn, StaffSignedIn, render, see_other};
 use crate::workspace::{Part, Workspace, open};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -28,14 +28,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/province/{code}/certificates/recognition", web::post().to(recognition))
         .route("/province/{code}/certificates/feed", web::post().to(renew_feed))
         .route("/calendar/{code}/{secret}.ics", web::get().to(feed));
-}
-
-/// The signed-in officer, or a 404 for the signed out: the page is not theirs to find.
-fn officer(visitor: Visitor) -> Result<SignedIn, AppError> {
-    match visitor.principal.clone() {
-        Some(principal) => Ok(SignedIn { visitor, principal }),
-        None => Err(AppError::NotFound),
-    }
 }
 
 fn obligation_label(obligation: Obligation, lang: Lang) -> &'static str {
@@ -302,11 +294,10 @@ fn flash(done: &str, lang: Lang) -> Option<String> {
 pub async fn page(
     state: web::Data<AppState>,
     queues: web::Data<ReviewQueues>,
-    visitor: Visitor,
+    StaffSignedIn(signed): StaffSignedIn,
     code: web::Path<String>,
     done: web::Query<Done>,
 ) -> Result<HttpResponse, AppError> {
-    let signed = officer(visitor)?;
     let flash = flash(&done.done, signed.visitor.lang);
     let shown = Shown { typed: Typed::default(), errors: FieldErrors::default(), new_feed: None };
     show(&state, &queues, &signed, &code, shown, flash).await
@@ -352,12 +343,11 @@ async fn opened(
 pub async fn record_event(
     state: web::Data<AppState>,
     queues: web::Data<ReviewQueues>,
-    visitor: Visitor,
+    StaffSignedIn(signed): StaffSignedIn,
     ip: ClientIp,
     code: web::Path<String>,
     PageForm(typed): PageForm<Typed>,
 ) -> Result<HttpResponse, AppError> {
-    let signed = officer(visitor)?;
     opened(&state, &queues, &signed, &code).await?;
     let outcome = match typed.year.trim() {
         "" => Ok(None),
@@ -405,12 +395,11 @@ async fn in_province(
 pub async fn revoke(
     state: web::Data<AppState>,
     queues: web::Data<ReviewQueues>,
-    visitor: Visitor,
+    StaffSignedIn(signed): StaffSignedIn,
     ip: ClientIp,
     code: web::Path<String>,
     PageForm(typed): PageForm<Typed>,
 ) -> Result<HttpResponse, AppError> {
-    let signed = officer(visitor)?;
     opened(&state, &queues, &signed, &code).await?;
     let request = EndingRequest {
         status: blank(&typed.status),
@@ -427,12 +416,11 @@ pub async fn revoke(
 pub async fn recognition(
     state: web::Data<AppState>,
     queues: web::Data<ReviewQueues>,
-    visitor: Visitor,
+    StaffSignedIn(signed): StaffSignedIn,
     ip: ClientIp,
     code: web::Path<String>,
     PageForm(typed): PageForm<Typed>,
 ) -> Result<HttpResponse, AppError> {
-    let signed = officer(visitor)?;
     opened(&state, &queues, &signed, &code).await?;
     let request = RecognitionRequest { number: blank(&typed.number), date: blank(&typed.date) };
     let outcome = match in_province(&state, &code, "recognition_org", &typed.recognition_org).await? {
@@ -449,12 +437,11 @@ pub struct Nothing {}
 pub async fn renew_feed(
     state: web::Data<AppState>,
     queues: web::Data<ReviewQueues>,
-    visitor: Visitor,
+    StaffSignedIn(signed): StaffSignedIn,
     ip: ClientIp,
     code: web::Path<String>,
     PageForm(_): PageForm<Nothing>,
 ) -> Result<HttpResponse, AppError> {
-    let signed = officer(visitor)?;
     let ws = opened(&state, &queues, &signed, &code).await?;
     if !ws.may_administer {
         return Err(AppError::NotFound);
@@ -475,10 +462,9 @@ pub async fn renew_feed(
 pub async fn csv(
     state: web::Data<AppState>,
     queues: web::Data<ReviewQueues>,
-    visitor: Visitor,
+    StaffSignedIn(signed): StaffSignedIn,
     code: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let signed = officer(visitor)?;
     let ws = open(&state, &queues, &signed, &code, Part::Certificates).await?;
     let (entries, _) = service::province_entries(&state, &ws.scope).await?;
     let body = super::export::csv(&entries).map_err(AppError::internal)?;
