@@ -198,7 +198,7 @@ fn joined(values: Vec<String>) -> String {
 // --- organizations -------------------------------------------------------------------
 
 /// The organization's fields as the officer reads them, named in the page's language.
-const ORG_FIELDS: &[(&str, &str, &str)] = &[
+pub(super) const ORG_FIELDS: &[(&str, &str, &str)] = &[
     ("kind", "Loại tổ chức", "Kind"),
     ("intermediary_type", "Loại hình trung gian", "Intermediary type"),
     ("legal_name", "Tên pháp lý", "Legal name"),

@@ -193,27 +193,6 @@ pub async fn revoke(
 
 // --- settings ------------------------------------------------------------------------
 
-/// The organization fields an admin may send back to review, with their names.
-const REVIEW_FIELDS: &[(&str, &str, &str)] = &[
-    ("kind", "Loại tổ chức", "Kind"),
-    ("intermediary_type", "Loại hình trung gian", "Intermediary type"),
-    ("legal_name", "Tên pháp lý", "Legal name"),
-    ("name_en", "Tên tiếng Anh", "English name"),
-    ("short_name", "Tên viết tắt", "Short name"),
-    ("tax_code", "Mã số thuế", "Tax code"),
-    ("address", "Địa chỉ", "Address"),
-    ("website", "Trang web", "Website"),
-    ("year_founded", "Năm thành lập", "Year founded"),
-    ("size_band", "Quy mô", "Size"),
-    ("st_fields", "Lĩnh vực KH&CN", "S&T fields"),
-    ("strategic_tags", "Công nghệ chiến lược", "Strategic technologies"),
-    ("description_vi", "Giới thiệu", "Description"),
-    ("description_en", "Giới thiệu (tiếng Anh)", "Description (English)"),
-    ("host_institution", "Đơn vị chủ quản", "Host institution"),
-    ("certificate", "Giấy chứng nhận DN KH&CN", "S&T enterprise certificate"),
-    ("contact", "Người liên hệ", "Contact person"),
-];
-
 #[derive(Template)]
 #[template(path = "workspace/settings.html")]
 struct SettingsPage<'a> {
@@ -247,8 +226,10 @@ fn settings_page_of<'a>(
     SettingsPage {
         frame: Frame::new(&signed.visitor, lang.pick("Cài đặt của tỉnh", "The province's settings"), Section::Review)
             .with_flash(flash),
-        fields: REVIEW_FIELDS
+        // The fields the rule lets a province review again, named as the review names them.
+        fields: super::review::ORG_FIELDS
             .iter()
+            .filter(|(name, ..)| crate::registry::rules::REVIEWABLE_FIELDS.contains(name))
             .map(|(name, vi, en)| ((*name).to_owned(), lang.pick(vi, en).to_owned(), ticked.iter().any(|t| t == name)))
             .collect(),
         auto_publish,
