@@ -14,6 +14,9 @@ use crate::text::fold;
 
 pub const DEMO_EMAIL: &str = "demo@techbridge.local";
 pub const DEMO_PASSWORD: &str = "demo-mat-khau-123";
+/// Demo listings were published at some time within this many days before `now`; seeding
+/// them with a shorter validity leaves some already due to expire.
+pub const PUBLISHED_WITHIN_DAYS: i64 = 330;
 
 #[derive(Debug, Clone)]
 pub struct DemoOrg {
@@ -167,7 +170,7 @@ pub fn generate(
         let place = provinces.iter().find(|p| p.0 == location).map(|p| p.1.as_str()).unwrap_or("Việt Nam");
         let trl = rng.random_range(topic.trl.0..=topic.trl.1);
         let price_vnd = (kind == "offer" && rng.random_bool(0.8)).then_some(price);
-        let published_at = now - Duration::minutes(rng.random_range(0..(330 * 24 * 60)));
+        let published_at = now - Duration::minutes(rng.random_range(0..(PUBLISHED_WITHIN_DAYS * 24 * 60)));
         demo_listings.push(DemoListing {
             submitted_at: published_at - Duration::minutes(history.random_range(30..(5 * 24 * 60))),
             published_at,

@@ -183,7 +183,10 @@ async fn exports_page_through_more_than_one_page() {
             let data = techbridge::demo::generate(1_200, 1_300, 11, &provinces, now);
             let owner = techbridge::demo::store::create_demo_user(conn, "not-a-real-hash", now)?.unwrap();
             techbridge::demo::store::insert_orgs(conn, &data.orgs, &owner, now)?;
-            techbridge::demo::store::insert_listings(conn, &data.listings, &data.orgs, &owner, 90, now)?;
+            // Valid for longer than the demo's publication dates go back, so that no seeded
+            // listing is already due to expire: an expiry run would otherwise shrink the export.
+            let validity_days = techbridge::demo::PUBLISHED_WITHIN_DAYS + 30;
+            techbridge::demo::store::insert_listings(conn, &data.listings, &data.orgs, &owner, validity_days, now)?;
             Ok(data.listings.len())
         })
         .await
