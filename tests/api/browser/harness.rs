@@ -167,9 +167,11 @@ impl Chrome {
     }
 
     pub async fn find(&self, css: &str) -> Element {
+        // A deadline, not a measure: on a loaded two-core machine several browsers and
+        // servers share the cores, and a page can take seconds to arrive.
         self.client
             .wait()
-            .at_most(Duration::from_secs(10))
+            .at_most(Duration::from_secs(30))
             .for_element(Locator::Css(css))
             .await
             .unwrap_or_else(|e| panic!("{css}: {e}"))
