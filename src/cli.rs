@@ -156,9 +156,9 @@ pub async fn rebuild_index(
 ) -> Result<crate::search::indexing::RebuildReport, String> {
     let clock = Clock::system();
     let vocabulary = std::sync::Arc::new(db.run(crate::vocabulary::store::load).await.map_err(|e| e.to_string())?);
-    match crate::search::open(&settings.search, &settings.data_dir, vocabulary).await {
+    match crate::search::open(&settings.search, &settings.data_dir, vocabulary.clone()).await {
         Ok(engine) => {
-            let documents = std::sync::Arc::new(crate::listings::documents::ListingDocuments);
+            let documents = std::sync::Arc::new(crate::listings::documents::ListingDocuments::new(vocabulary));
             let search = crate::search::indexing::Search::new(engine, db.clone(), documents);
             search.rebuild().await.map_err(|e| e.to_string())
         }

@@ -157,6 +157,20 @@ pub struct SearchSettings {
     /// How often each instance reads the change log to bring its index up to date.
     #[serde(default = "follow_interval_default")]
     pub follow_interval_ms: u64,
+    /// Memory for pages of repeated searches (0: none).
+    #[serde(default = "result_cache_mb_default")]
+    pub result_cache_mb: u64,
+    /// How long such a page is kept at most.
+    #[serde(default = "result_cache_secs_default")]
+    pub result_cache_secs: u64,
+}
+
+fn result_cache_mb_default() -> u64 {
+    16
+}
+
+fn result_cache_secs_default() -> u64 {
+    10
 }
 
 fn follow_interval_default() -> u64 {

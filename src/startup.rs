@@ -29,6 +29,7 @@ use crate::jobs::{JobQueue, JobRunner, Workers};
 use crate::ops::{self, Metrics};
 use crate::review::ReviewQueues;
 use crate::schedule::TimedWork;
+use crate::search::cache::ResultCache;
 use crate::search::indexing::{self, IndexListings, RebuildIndex, Search};
 use crate::secrets::ServerKeys;
 use crate::taxonomy::{self, Taxonomy};
@@ -127,9 +128,15 @@ pub async fn build_state(settings: Settings, clock: Clock) -> Result<SharedState
         jobs: JobQueue::new(settings.jobs.clone(), clock.clone()),
         metrics: Metrics::new(settings.ops.metrics_token.clone()).map_err(StartupError::Setup)?,
         taxonomy,
-        vocabulary,
+        vocabulary: vocabulary.clone(),
         topics: Default::default(),
-        search: Arc::new(Search::new(engine, db.clone(), Arc::new(listings::documents::ListingDocuments))),
+        search: Arc::new(
+            Search::new(engine, db.clone(), Arc::new(listings::documents::ListingDocuments::new(vocabulary.clone())))
+                .with_result_cache(ResultCache::new(
+                    settings.search.result_cache_mb.saturating_mul(1_000_000),
+                    Duration::from_secs(settings.search.result_cache_secs),
+                )),
+        ),
         unsubscribe: crate::notify::unsubscribe::UnsubscribeKey::new(keys.email_links.expose_secret())
             .map_err(StartupError::Setup)?,
         keys,

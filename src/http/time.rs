@@ -2,8 +2,8 @@
 //! would have to guess the zone, so every one goes out in RFC 3339 with `Z`, to the
 //! microsecond (what PostgreSQL keeps, so both backends answer alike).
 
-use chrono::{NaiveDateTime, SecondsFormat};
-use serde::Serializer;
+use chrono::{DateTime, NaiveDateTime, SecondsFormat};
+use serde::{Deserialize, Deserializer, Serializer};
 
 /// `2026-11-30T12:10:11.054560Z`.
 pub fn rfc3339(at: NaiveDateTime) -> String {
@@ -21,6 +21,14 @@ pub fn utc_option<S: Serializer>(at: &Option<NaiveDateTime>, serializer: S) -> R
         Some(at) => utc(at, serializer),
         None => serializer.serialize_none(),
     }
+}
+
+/// Reads back what [`utc_option`] wrote (any RFC 3339 offset), for
+/// `#[serde(deserialize_with = "crate::http::time::from_utc_option")]`.
+pub fn from_utc_option<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<NaiveDateTime>, D::Error> {
+    Option::<String>::deserialize(deserializer)?
+        .map(|text| DateTime::parse_from_rfc3339(&text).map(|at| at.naive_utc()).map_err(serde::de::Error::custom))
+        .transpose()
 }
 
 #[cfg(test)]
@@ -48,6 +56,22 @@ mod tests {
         assert_eq!(rfc3339(instant(0)), "2026-11-30T12:10:11.000000Z");
         let parsed = DateTime::parse_from_rfc3339(&rfc3339(instant(54_560_036))).unwrap();
         assert_eq!(parsed.naive_utc(), instant(54_560_000));
+    }
+
+    #[derive(Debug, serde::Deserialize, PartialEq)]
+    struct Read {
+        #[serde(default, deserialize_with = "from_utc_option")]
+        maybe: Option<NaiveDateTime>,
+    }
+
+    #[test]
+    fn reads_back_what_it_writes() {
+        let json = serde_json::to_string(&Stamped { at: instant(0), maybe: Some(instant(54_560_000)) }).unwrap();
+        let read: Read = serde_json::from_str(&json).unwrap();
+        assert_eq!(read, Read { maybe: Some(instant(54_560_000)) });
+        let none: Read = serde_json::from_str(r#"{"maybe":null}"#).unwrap();
+        assert_eq!(none, Read { maybe: None });
+        assert!(serde_json::from_str::<Read>(r#"{"maybe":"yesterday"}"#).is_err());
     }
 
     #[test]

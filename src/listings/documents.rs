@@ -4,10 +4,13 @@
 use crate::db::DbConnection;
 use crate::error::AppError;
 use crate::listings::store::{self, ListingRecord};
+use crate::listings::views::ListingView;
 use crate::search::indexing::DocumentSource;
 use crate::search::{ListingDoc, with_ancestors};
+use crate::vocabulary::Vocabulary;
+use std::sync::Arc;
 
-pub fn document(record: &ListingRecord) -> ListingDoc {
+pub fn document(record: &ListingRecord, vocabulary: &Vocabulary) -> ListingDoc {
     let row = &record.row;
     let mut st_fields: Vec<String> = record.st_fields.iter().flat_map(|c| with_ancestors(&c.code)).collect();
     st_fields.sort();
@@ -30,19 +33,31 @@ pub fn document(record: &ListingRecord) -> ListingDoc {
         budget_min_vnd: row.budget_min_vnd,
         budget_max_vnd: row.budget_max_vnd,
         published_at: row.published_at.map(|t| t.and_utc().timestamp_micros()).unwrap_or_default(),
+        // A results page is drawn from this, without reading the database.
+        card: serde_json::to_string(&ListingView::public(record)).unwrap_or_default(),
+        profile: crate::matching::engine::topic_of(record, vocabulary).to_stored(row.version, vocabulary),
     }
 }
 
 /// The marketplace's listings as the index sees them: published, of an organization that
-/// shows its listings.
-pub struct ListingDocuments;
+/// shows its listings; with their topic profiles under this vocabulary.
+pub struct ListingDocuments {
+    vocabulary: Arc<Vocabulary>,
+}
+
+impl ListingDocuments {
+    pub fn new(vocabulary: Arc<Vocabulary>) -> ListingDocuments {
+        ListingDocuments { vocabulary }
+    }
+}
 
 impl DocumentSource for ListingDocuments {
     fn public_documents(&self, conn: &mut DbConnection, ids: &[String]) -> Result<Vec<ListingDoc>, AppError> {
-        Ok(store::find_many(conn, ids)?.iter().filter(|r| r.is_public()).map(document).collect())
+        let records = store::find_many(conn, ids)?;
+        Ok(records.iter().filter(|r| r.is_public()).map(|r| document(r, &self.vocabulary)).collect())
     }
 
     fn public_after(&self, conn: &mut DbConnection, after: &str, limit: i64) -> Result<Vec<ListingDoc>, AppError> {
-        Ok(store::public_after(conn, after, limit)?.iter().map(document).collect())
+        Ok(store::public_after(conn, after, limit)?.iter().map(|r| document(r, &self.vocabulary)).collect())
     }
 }

@@ -1,13 +1,13 @@
 //! Listings as the API shows them.
 
 use chrono::{NaiveDate, NaiveDateTime};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::store::ListingRecord;
 use crate::search::Highlights;
 use crate::taxonomy::CodeRef;
 
-#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct OrgSummary {
     pub id: String,
     pub legal_name: String,
@@ -15,7 +15,7 @@ pub struct OrgSummary {
     pub province: String,
 }
 
-#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Vsic {
     pub section: String,
     pub code: Option<String>,
@@ -23,7 +23,9 @@ pub struct Vsic {
     pub version: String,
 }
 
-#[derive(Debug, Serialize, utoipa::ToSchema)]
+/// Read back (`Deserialize`) only from the public card the search index keeps: highlights
+/// and private details never travel that way.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ListingView {
     pub id: String,
     pub kind: String,
@@ -49,15 +51,15 @@ pub struct ListingView {
     pub patent_number: Option<String>,
     pub deadline: Option<NaiveDate>,
     pub valid_until: Option<NaiveDate>,
-    #[serde(serialize_with = "crate::http::time::utc_option")]
+    #[serde(serialize_with = "crate::http::time::utc_option", deserialize_with = "crate::http::time::from_utc_option")]
     pub published_at: Option<NaiveDateTime>,
-    #[serde(serialize_with = "crate::http::time::utc_option")]
+    #[serde(serialize_with = "crate::http::time::utc_option", deserialize_with = "crate::http::time::from_utc_option")]
     pub expires_at: Option<NaiveDateTime>,
     /// Marketplace search only: the matched words in `<b>`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", skip_deserializing)]
     pub highlights: Option<Highlights>,
     /// For members of the organization and the province's officers only.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", skip_deserializing)]
     pub private: Option<ListingPrivate>,
 }
 

@@ -30,7 +30,19 @@ fn text_of<'a>(record: &'a ListingRecord, keywords: &'a [String]) -> ListingText
     }
 }
 
+/// What a listing is about, worked out from its text.
+pub fn topic_of(record: &ListingRecord, vocabulary: &crate::vocabulary::Vocabulary) -> TopicProfile {
+    let keywords = record.keywords();
+    TopicProfile::of(&text_of(record, &keywords), vocabulary)
+}
+
 pub fn profile(state: &AppState, record: &ListingRecord) -> Profile {
+    profile_with(state, record, None)
+}
+
+/// The profile of a listing, its topic read from `stored` (as the search index keeps it)
+/// when that is of this version of the listing.
+fn profile_with(state: &AppState, record: &ListingRecord, stored: Option<&str>) -> Profile {
     let row = &record.row;
     // What the buyer receives: rights and methods, as the taxonomy classes the codes.
     let receives = record
@@ -47,8 +59,9 @@ pub fn profile(state: &AppState, record: &ListingRecord) -> Profile {
         .collect();
     Profile {
         topic: state.topics.get_or_insert(&row.id, row.version, || {
-            let keywords = record.keywords();
-            TopicProfile::of(&text_of(record, &keywords), &state.vocabulary)
+            stored
+                .and_then(|stored| TopicProfile::from_stored(stored, row.version, &state.vocabulary))
+                .unwrap_or_else(|| topic_of(record, &state.vocabulary))
         }),
         fields: record.st_fields.iter().map(|c| c.code.clone()).collect(),
         tags: record.strategic_tags.iter().map(|c| c.code.clone()).collect(),
@@ -124,7 +137,10 @@ pub async fn consider(state: &AppState, record: &ListingRecord) -> Result<Vec<Co
             ..Default::default()
         })
         .await?;
-    let ids: Vec<String> = hits.hits.into_iter().map(|h| h.id).collect();
+    let ids: Vec<String> = hits.hits.iter().map(|h| h.id.clone()).collect();
+    // Their topics, as the index keeps them.
+    let stored: std::collections::HashMap<String, String> =
+        hits.hits.into_iter().map(|h| (h.id, h.profile)).filter(|(_, p)| !p.is_empty()).collect();
     let me = record.row.id.clone();
     let (found, lessons, partners) = state
         .db
@@ -141,7 +157,7 @@ pub async fn consider(state: &AppState, record: &ListingRecord) -> Result<Vec<Co
         .into_iter()
         .filter(|other| other.is_public() && other.row.org_id != record.row.org_id)
         .map(|other| {
-            let theirs = profile(state, &other);
+            let theirs = profile_with(state, &other, stored.get(&other.row.id).map(String::as_str));
             let (offer, need) = ordered(record, &other);
             let (offer_profile, need_profile) =
                 if record.kind() == ListingKind::Offer { (&mine, &theirs) } else { (&theirs, &mine) };

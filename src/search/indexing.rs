@@ -13,8 +13,9 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+use super::cache::ResultCache;
 use super::changes::{self, GAP_PATIENCE, Gaps};
-use super::{ListingDoc, SearchEngine, SearchError};
+use super::{ListingDoc, SearchEngine, SearchError, SearchQuery, SearchResults};
 use crate::db::{Db, DbConnection};
 use crate::error::AppError;
 use crate::jobs::{Job, JobError};
@@ -37,6 +38,8 @@ pub struct Search {
     pub engine: Arc<dyn SearchEngine>,
     db: Db,
     source: Arc<dyn DocumentSource>,
+    /// Pages of repeated marketplace searches.
+    results: Option<ResultCache>,
     /// Held while applying changes or rebuilding: one at a time per instance.
     follow: tokio::sync::Mutex<Following>,
 }
@@ -80,7 +83,28 @@ pub fn listing_changed(conn: &mut DbConnection, listing_id: &str) -> Result<(), 
 
 impl Search {
     pub fn new(engine: Arc<dyn SearchEngine>, db: Db, source: Arc<dyn DocumentSource>) -> Search {
-        Search { engine, db, source, follow: tokio::sync::Mutex::new(Following::default()) }
+        Search { engine, db, source, results: None, follow: tokio::sync::Mutex::new(Following::default()) }
+    }
+
+    /// Keeps pages of repeated searches (see [`ResultCache`]).
+    pub fn with_result_cache(mut self, cache: Option<ResultCache>) -> Search {
+        self.results = cache;
+        self
+    }
+
+    /// A search as the marketplace asks it: a page seen within the cache's lifetime, at
+    /// the engine's present generation, is answered from memory.
+    pub async fn search(&self, query: SearchQuery) -> Result<Arc<SearchResults>, SearchError> {
+        let Some(cache) = &self.results else {
+            return Ok(Arc::new(self.engine.search(query).await?));
+        };
+        let generation = self.engine.generation();
+        if let Some(page) = cache.get(&query, generation) {
+            return Ok(page);
+        }
+        let page = Arc::new(self.engine.search(query.clone()).await?);
+        cache.insert(query, generation, page.clone());
+        Ok(page)
     }
 
     /// Brings the index up to the end of the change log (building it first when it has

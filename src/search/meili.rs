@@ -99,7 +99,7 @@ impl MeiliEngine {
             .await
             .map_err(engine_error)?;
         let hits = results.hits.iter().map(|hit| hit_of(hit, query.highlight)).collect();
-        Ok(SearchResults { total: results.estimated_total_hits as u64, hits, facets: BTreeMap::new() })
+        Ok(SearchResults::counted(results.estimated_total_hits as u64, hits, BTreeMap::new()))
     }
 
     pub async fn connect(
@@ -245,6 +245,8 @@ fn highlight_in(search: &mut MeiliQuery<'_, meilisearch_sdk::reqwest::ReqwestCli
 fn hit_of(hit: &meilisearch_sdk::search::SearchResult<ListingDoc>, highlight: bool) -> Hit {
     Hit {
         id: hit.result.id.clone(),
+        card: hit.result.card.clone(),
+        profile: hit.result.profile.clone(),
         score: hit.ranking_score.unwrap_or(0.0) as f32,
         highlights: highlight.then(|| Highlights {
             title: highlighted(hit.formatted_result.as_ref(), "title_vi"),
@@ -366,7 +368,7 @@ impl SearchEngine for MeiliEngine {
                 facet_counts.insert(facet.name().to_owned(), counts);
             }
         }
-        Ok(SearchResults { total: total as u64, hits, facets: facet_counts })
+        Ok(SearchResults::counted(total as u64, hits, facet_counts))
     }
 
     async fn count(&self) -> Result<u64, SearchError> {

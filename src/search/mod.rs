@@ -2,6 +2,7 @@
 //! index on disk (the default) and Meilisearch. The database stays the source of truth;
 //! the index is a projection kept up to date by jobs and rebuilt by `techbridge reindex`.
 
+pub mod cache;
 pub mod changes;
 pub mod indexing;
 pub mod meili;
@@ -18,7 +19,12 @@ use crate::config::{SearchEngineKind, SearchSettings};
 
 /// The version of [`ListingDoc`]'s meaning. A shared index remembers its change-log
 /// position under its engine's name and this version, so a new version rebuilds it.
-pub const DOCUMENT_VERSION: u32 = 2;
+pub const DOCUMENT_VERSION: u32 = 3;
+
+/// Totals are counted exactly up to this many matches; beyond it a search says "at least",
+/// and facets are counted over the first this many matches. Counting every match of a
+/// broad query would make its cost grow with the market.
+pub const EXACT_COUNT_UP_TO: u64 = 10_000;
 
 /// What the index knows of one published listing.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -44,9 +50,17 @@ pub struct ListingDoc {
     /// Microseconds since the epoch: fine enough that a listing published in the same
     /// second as a saved search was made is told apart from one published before it.
     pub published_at: i64,
+    /// What a result shows of the listing, as its feature serialized it (JSON); the
+    /// engine stores it and hands it back with the hit.
+    #[serde(default)]
+    pub card: String,
+    /// What matching reads of the listing (its topic profile), worked out once when it is
+    /// indexed, as matching serialized it; the engine stores it and hands it back.
+    #[serde(default)]
+    pub profile: String,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Filters {
     pub kind: Option<String>,
     pub province: Option<String>,
@@ -63,7 +77,7 @@ pub struct Filters {
     pub published_after: Option<i64>,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub enum Sort {
     #[default]
     Relevance,
@@ -71,7 +85,7 @@ pub enum Sort {
 }
 
 /// How the words of a query combine.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub enum Strategy {
     /// Marketplace search: every word must match (with or without diacritics); when
     /// nothing does, words of 4+ letters may have one typo; then any word may match.
@@ -81,7 +95,7 @@ pub enum Strategy {
     AnyWords,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Facet {
     Kind,
     Province,
@@ -110,7 +124,7 @@ impl Facet {
     }
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct SearchQuery {
     pub text: Option<String>,
     pub filters: Filters,
@@ -134,6 +148,10 @@ pub struct Hit {
     pub id: String,
     pub score: f32,
     pub highlights: Option<Highlights>,
+    /// [`ListingDoc::card`] as indexed; empty from an index that did not store it.
+    pub card: String,
+    /// [`ListingDoc::profile`] as indexed, for candidate retrieval; empty otherwise.
+    pub profile: String,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
@@ -144,9 +162,27 @@ pub struct FacetCount {
 
 #[derive(Debug, Clone, Default)]
 pub struct SearchResults {
+    /// Every match when `total_exact`; otherwise at least this many.
     pub total: u64,
+    pub total_exact: bool,
     pub hits: Vec<Hit>,
     pub facets: BTreeMap<String, Vec<FacetCount>>,
+    /// Whether the facets count every match, or only the first [`EXACT_COUNT_UP_TO`].
+    pub facets_exact: bool,
+}
+
+impl SearchResults {
+    /// Results from an engine that counts (estimates) every match and its facets: a total
+    /// at the bound or past it is reported as "at least".
+    pub fn counted(total: u64, hits: Vec<Hit>, facets: BTreeMap<String, Vec<FacetCount>>) -> SearchResults {
+        SearchResults {
+            total: total.min(EXACT_COUNT_UP_TO),
+            total_exact: total < EXACT_COUNT_UP_TO,
+            hits,
+            facets,
+            facets_exact: true,
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -195,6 +231,12 @@ pub trait SearchEngine: Send + Sync {
         let _ = position;
         self.remove(removed).await?;
         self.upsert(docs).await
+    }
+    /// A number that moves on whenever what searches find may have changed, for caches
+    /// of results; an engine that cannot tell answers 0 (and such caches rely on their
+    /// short lifetime alone).
+    fn generation(&self) -> u64 {
+        0
     }
     async fn upsert(&self, docs: Vec<ListingDoc>) -> Result<(), SearchError>;
     async fn remove(&self, ids: Vec<String>) -> Result<(), SearchError>;

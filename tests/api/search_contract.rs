@@ -48,6 +48,8 @@ fn doc(
         budget_min_vnd: (kind == "need").then_some(100_000_000),
         budget_max_vnd: (kind == "need").then_some(2_000_000_000),
         published_at: 1_760_000_000_000_000,
+        card: String::new(),
+        profile: String::new(),
     }
 }
 

@@ -48,9 +48,14 @@ pub struct MarketplacePage {
     pub items: Vec<ListingView>,
     pub page: u32,
     pub per_page: u32,
+    /// The number of matching listings when `total_exact`; otherwise at least this many
+    /// (matches are counted up to 10 000).
     pub total: i64,
-    /// Counts per value for each facet asked for, over all matching listings.
+    pub total_exact: bool,
+    /// Counts per value for each facet asked for, over the matches counted.
     pub facets: BTreeMap<String, Vec<FacetCount>>,
+    /// Whether the facets count every match (otherwise the first 10 000).
+    pub facets_exact: bool,
 }
 
 fn code_filter(
@@ -190,24 +195,34 @@ pub async fn search(state: web::Data<AppState>, params: ApiQuery<MarketplacePara
     Ok(HttpResponse::Ok().json(marketplace(&state, params.0).await?))
 }
 
-/// One page of the marketplace, as the API and the marketplace page show it.
+/// One page of the marketplace, as the API and the marketplace page show it. The cards
+/// come from the index; only a hit without one (an index written before cards were kept)
+/// is read from the database.
 pub async fn marketplace(state: &AppState, params: MarketplaceParams) -> Result<MarketplacePage, AppError> {
     let (page, per_page) = (params.page.unwrap_or(1), params.per_page.unwrap_or(20));
     let query = search_query(state, params)?;
-    let results = state.search.engine.search(query).await?;
-    let ids: Vec<String> = results.hits.iter().map(|h| h.id.clone()).collect();
-    let records = state.db.run(move |conn| store::find_many(conn, &ids)).await?;
-    // The database decides what is public; a hit the index still holds but the database
-    // no longer publishes is left out.
-    let mut by_id: HashMap<String, _> =
-        records.into_iter().filter(|r| r.is_public()).map(|r| (r.row.id.clone(), r)).collect();
-    let items = results
+    let results = state.search.search(query).await?;
+    let mut cards: Vec<(Option<ListingView>, &crate::search::Hit)> = results
         .hits
+        .iter()
+        .map(|hit| (serde_json::from_str::<ListingView>(&hit.card).ok().filter(|v| v.id == hit.id), hit))
+        .collect();
+    let missing: Vec<String> = cards.iter().filter(|(card, _)| card.is_none()).map(|(_, hit)| hit.id.clone()).collect();
+    if !missing.is_empty() {
+        let records = state.db.run(move |conn| store::find_many(conn, &missing)).await?;
+        let mut by_id: HashMap<String, _> =
+            records.into_iter().filter(|r| r.is_public()).map(|r| (r.row.id.clone(), r)).collect();
+        for (card, hit) in &mut cards {
+            if card.is_none() {
+                *card = by_id.remove(&hit.id).map(|record| ListingView::public(&record));
+            }
+        }
+    }
+    let items = cards
         .into_iter()
-        .filter_map(|hit| {
-            by_id.remove(&hit.id).map(|record| {
-                let mut view = ListingView::public(&record);
-                view.highlights = hit.highlights;
+        .filter_map(|(card, hit)| {
+            card.map(|mut view| {
+                view.highlights = hit.highlights.clone();
                 view
             })
         })
@@ -217,6 +232,8 @@ pub async fn marketplace(state: &AppState, params: MarketplaceParams) -> Result<
         page,
         per_page,
         total: i64::try_from(results.total).unwrap_or(i64::MAX),
-        facets: results.facets,
+        total_exact: results.total_exact,
+        facets: results.facets.clone(),
+        facets_exact: results.facets_exact,
     })
 }

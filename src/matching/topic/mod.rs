@@ -50,13 +50,39 @@ const NEED_SHARE: f64 = 0.8;
 /// Concepts are written `~group` so that they never collide with words.
 pub const CONCEPT_PREFIX: char = '~';
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, serde::Deserialize)]
 pub struct TopicProfile {
     /// The terms that say what the listing is about, and how much (more than nothing).
     asked: Vec<(String, f64)>,
     asked_total: f64,
     /// How strongly each term's presence answers the other side.
     presence: HashMap<String, f64>,
+}
+
+/// A listing's topic profile as the search index keeps it beside the listing, so that
+/// matching reads its candidates' profiles instead of working each one out again: valid
+/// for one version of the listing and one version of the vocabulary.
+#[derive(Serialize, serde::Deserialize)]
+struct StoredProfile {
+    listing_version: i32,
+    vocabulary: String,
+    profile: TopicProfile,
+}
+
+impl TopicProfile {
+    pub fn to_stored(&self, listing_version: i32, vocabulary: &Vocabulary) -> String {
+        let stored =
+            StoredProfile { listing_version, vocabulary: vocabulary.version().to_owned(), profile: self.clone() };
+        serde_json::to_string(&stored).unwrap_or_default()
+    }
+
+    /// The profile kept for this version of the listing under this vocabulary, if that is
+    /// what `stored` holds.
+    pub fn from_stored(stored: &str, listing_version: i32, vocabulary: &Vocabulary) -> Option<TopicProfile> {
+        let stored: StoredProfile = serde_json::from_str(stored).ok()?;
+        (stored.listing_version == listing_version && stored.vocabulary == vocabulary.version())
+            .then_some(stored.profile)
+    }
 }
 
 /// One run of a text between breaks: a concept, a field word, or a plain word.

@@ -3,25 +3,20 @@
 
 pub mod query;
 pub mod schema;
+mod scope;
+pub mod searching;
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
 use async_trait::async_trait;
-use tantivy::aggregation::agg_req::Aggregations;
-use tantivy::aggregation::{AggContextParams, AggregationCollector, AggregationLimitsGuard};
-use tantivy::collector::{Count, TopDocs};
 use tantivy::directory::MmapDirectory;
-use tantivy::query::Query;
-use tantivy::schema::Value;
-use tantivy::snippet::SnippetGenerator;
-use tantivy::{DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Searcher, TantivyDocument, Term};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term};
 
 use self::schema::Fields;
-use super::{
-    FacetCount, Highlights, Hit, ListingDoc, Rebuild, SearchEngine, SearchError, SearchQuery, SearchResults, Sort,
-};
+use self::scope::{FilterSets, Scope};
+use super::{Filters, ListingDoc, Rebuild, SearchEngine, SearchError, SearchQuery, SearchResults};
 use crate::vocabulary::Vocabulary;
 
 const CURRENT: &str = "CURRENT";
@@ -32,13 +27,13 @@ fn engine_error(error: impl std::fmt::Display) -> SearchError {
 
 /// One open index: its reader for searches and its writer for changes.
 struct Live {
-    index: Index,
     reader: IndexReader,
     writer: Mutex<IndexWriter<TantivyDocument>>,
     fields: Fields,
     folder: PathBuf,
     /// The change-log position of the last commit (its payload).
     position: Mutex<Option<i64>>,
+    filter_sets: FilterSets,
 }
 
 /// What a commit carries besides documents.
@@ -71,13 +66,18 @@ impl Live {
             .and_then(|payload| serde_json::from_str::<CommitPayload>(&payload).ok())
             .map(|payload| payload.position);
         Ok(Live {
-            index,
             reader,
             writer: Mutex::new(writer),
             fields,
             folder: folder.to_path_buf(),
             position: Mutex::new(position),
+            filter_sets: FilterSets::default(),
         })
+    }
+
+    /// What a search with these filters may find in this searcher's documents.
+    fn scope(&self, searcher: &Searcher, filters: &Filters) -> Result<Scope, SearchError> {
+        self.filter_sets.scope(searcher, &self.fields, filters)
     }
 
     fn apply(&self, docs: &[ListingDoc], removed: &[String], position: Option<i64>) -> Result<(), SearchError> {
@@ -114,6 +114,8 @@ pub struct TantivyEngine {
     writer_memory: usize,
     live: Arc<RwLock<Arc<Live>>>,
     vocabulary: Arc<Vocabulary>,
+    /// Moves on with every change that searches can see.
+    generation: Arc<AtomicU64>,
 }
 
 impl TantivyEngine {
@@ -143,7 +145,13 @@ impl TantivyEngine {
                 }
                 _ => fresh(&root, writer_memory)?,
             };
-            Ok(TantivyEngine { root, writer_memory, live: Arc::new(RwLock::new(Arc::new(live))), vocabulary })
+            Ok(TantivyEngine {
+                root,
+                writer_memory,
+                live: Arc::new(RwLock::new(Arc::new(live))),
+                vocabulary,
+                generation: Arc::default(),
+            })
         })
         .await
         .map_err(engine_error)?
@@ -190,25 +198,39 @@ impl SearchEngine for TantivyEngine {
         Ok(position)
     }
 
+    fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
     async fn apply(&self, docs: Vec<ListingDoc>, removed: Vec<String>, position: i64) -> Result<(), SearchError> {
         let live = self.live()?;
-        tokio::task::spawn_blocking(move || live.apply(&docs, &removed, Some(position))).await.map_err(engine_error)?
+        let applied = tokio::task::spawn_blocking(move || live.apply(&docs, &removed, Some(position)))
+            .await
+            .map_err(engine_error);
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        applied?
     }
 
     async fn upsert(&self, docs: Vec<ListingDoc>) -> Result<(), SearchError> {
         let live = self.live()?;
-        tokio::task::spawn_blocking(move || live.apply(&docs, &[], None)).await.map_err(engine_error)?
+        let applied = tokio::task::spawn_blocking(move || live.apply(&docs, &[], None)).await.map_err(engine_error);
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        applied?
     }
 
     async fn remove(&self, ids: Vec<String>) -> Result<(), SearchError> {
         let live = self.live()?;
-        tokio::task::spawn_blocking(move || live.apply(&[], &ids, None)).await.map_err(engine_error)?
+        let applied = tokio::task::spawn_blocking(move || live.apply(&[], &ids, None)).await.map_err(engine_error);
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        applied?
     }
 
     async fn search(&self, query: SearchQuery) -> Result<SearchResults, SearchError> {
         let live = self.live()?;
         let vocabulary = self.vocabulary.clone();
-        tokio::task::spawn_blocking(move || search(&live, &vocabulary, &query)).await.map_err(engine_error)?
+        tokio::task::spawn_blocking(move || searching::search(&live, &vocabulary, &query))
+            .await
+            .map_err(engine_error)?
     }
 
     async fn count(&self) -> Result<u64, SearchError> {
@@ -227,6 +249,7 @@ impl SearchEngine for TantivyEngine {
             fresh: Arc::new(fresh),
             name,
             position: None,
+            generation: self.generation.clone(),
         }))
     }
 }
@@ -239,6 +262,7 @@ struct TantivyRebuild {
     fresh: Arc<Live>,
     name: String,
     position: Option<i64>,
+    generation: Arc<AtomicU64>,
 }
 
 #[async_trait]
@@ -261,7 +285,7 @@ impl Rebuild for TantivyRebuild {
     }
 
     async fn finish(self: Box<Self>) -> Result<(), SearchError> {
-        let TantivyRebuild { live, root, fresh, name, position } = *self;
+        let TantivyRebuild { live, root, fresh, name, position, generation } = *self;
         tokio::task::spawn_blocking(move || {
             {
                 let mut writer = fresh.writer.lock().map_err(|_| engine_error("index writer poisoned"))?;
@@ -273,6 +297,7 @@ impl Rebuild for TantivyRebuild {
                 let mut current = live.write().map_err(|_| engine_error("index handle poisoned"))?;
                 std::mem::replace(&mut *current, fresh)
             };
+            generation.fetch_add(1, Ordering::AcqRel);
             let old_folder = old.folder.clone();
             drop(old);
             // Searches still holding the old index keep their memory maps; on Unix the
@@ -299,122 +324,6 @@ fn remove_strays(root: &Path, keep: &str) {
             let _ = std::fs::remove_dir_all(entry.path());
         }
     }
-}
-
-fn search(live: &Live, vocabulary: &Vocabulary, request: &SearchQuery) -> Result<SearchResults, SearchError> {
-    let searcher = live.reader.searcher();
-    let words = request.text.as_deref().map(|text| query::clauses(text, vocabulary)).unwrap_or_default();
-    let limit = request.limit.max(1);
-    let mut last = None;
-    for (all_words, typos) in query::passes(request.strategy, &words) {
-        let query = query::full_query(&live.fields, &words, &request.filters, all_words, typos);
-        let (addresses, total) = top(&searcher, &*query, request, limit)?;
-        let found = total > 0;
-        last = Some((query, addresses, total));
-        if found {
-            break;
-        }
-    }
-    let Some((query, addresses, total)) = last else {
-        return Ok(SearchResults::default());
-    };
-    let facets =
-        if request.facets.is_empty() { BTreeMap::new() } else { facets(live, &searcher, &*query, &request.facets)? };
-    let generators = if request.highlight && !words.is_empty() {
-        Some((
-            SnippetGenerator::create(&searcher, &*query, live.fields.title_folded).map_err(engine_error)?,
-            SnippetGenerator::create(&searcher, &*query, live.fields.summary_folded).map_err(engine_error)?,
-        ))
-    } else {
-        None
-    };
-    let mut hits = Vec::with_capacity(addresses.len());
-    for (score, address) in addresses {
-        let doc: TantivyDocument = searcher.doc(address).map_err(engine_error)?;
-        let id = doc.get_first(live.fields.id).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
-        let highlights = generators.as_ref().map(|(title, summary)| highlight(title, summary, &doc));
-        hits.push(Hit { id, score, highlights });
-    }
-    Ok(SearchResults { total, hits, facets })
-}
-
-fn top(
-    searcher: &Searcher,
-    query: &dyn Query,
-    request: &SearchQuery,
-    limit: usize,
-) -> Result<(Vec<(f32, DocAddress)>, u64), SearchError> {
-    let collector = TopDocs::with_limit(limit).and_offset(request.offset);
-    match request.sort {
-        Sort::Relevance => {
-            let (docs, count) = searcher.search(query, &(collector.order_by_score(), Count)).map_err(engine_error)?;
-            Ok((docs, count as u64))
-        }
-        Sort::Newest => {
-            let (docs, count) = searcher
-                .search(query, &(collector.order_by_fast_field::<i64>(schema::PUBLISHED_AT, Order::Desc), Count))
-                .map_err(engine_error)?;
-            Ok((docs.into_iter().map(|(_, address)| (0.0, address)).collect(), count as u64))
-        }
-    }
-}
-
-fn highlight(title: &SnippetGenerator, summary: &SnippetGenerator, doc: &TantivyDocument) -> Highlights {
-    let mut title_snippet = title.snippet_from_doc(doc);
-    title_snippet.set_snippet_prefix_postfix("<b>", "</b>");
-    let mut summary_snippet = summary.snippet_from_doc(doc);
-    summary_snippet.set_snippet_prefix_postfix("<b>", "</b>");
-    Highlights {
-        title: (!title_snippet.is_empty()).then(|| title_snippet.to_html()),
-        summary: (!summary_snippet.is_empty()).then(|| summary_snippet.to_html()),
-    }
-}
-
-fn facets(
-    live: &Live,
-    searcher: &Searcher,
-    query: &dyn Query,
-    wanted: &[super::Facet],
-) -> Result<BTreeMap<String, Vec<FacetCount>>, SearchError> {
-    let mut request = serde_json::Map::new();
-    for facet in wanted {
-        let field = match facet {
-            super::Facet::Kind => "kind",
-            super::Facet::Province => "province",
-            super::Facet::StField => "st_field",
-            super::Facet::Tag => "tag",
-            super::Facet::Mode => "transfer_mode",
-            super::Facet::Trl => "trl",
-        };
-        request.insert(facet.name().to_owned(), serde_json::json!({ "terms": { "field": field, "size": 100 } }));
-    }
-    let aggregations: Aggregations =
-        serde_json::from_value(serde_json::Value::Object(request)).map_err(engine_error)?;
-    let collector = AggregationCollector::from_aggs(
-        aggregations,
-        AggContextParams::new(AggregationLimitsGuard::default(), live.index.tokenizers().clone()),
-    );
-    let results = searcher.search(query, &collector).map_err(engine_error)?;
-    let results = serde_json::to_value(results).map_err(engine_error)?;
-    let mut out = BTreeMap::new();
-    for facet in wanted {
-        let buckets = results[facet.name()]["buckets"].as_array().cloned().unwrap_or_default();
-        let counts = buckets
-            .iter()
-            .filter_map(|bucket| {
-                let value = match &bucket["key"] {
-                    serde_json::Value::String(s) => s.clone(),
-                    serde_json::Value::Number(n) => {
-                        n.as_f64().map(|f| format!("{f:.0}")).unwrap_or_else(|| n.to_string())
-                    }
-                    _ => return None,
-                };
-                Some(FacetCount { value, count: bucket["doc_count"].as_u64().unwrap_or(0) })
-            })
-            .collect();
-        out.insert(facet.name().to_owned(), counts);
-    }
-    Ok(out)
 }
 
 #[cfg(test)]

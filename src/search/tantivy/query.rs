@@ -5,8 +5,7 @@ use std::ops::Bound;
 
 use tantivy::Term;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, RangeQuery,
-    TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TokenStream;
@@ -65,7 +64,7 @@ pub enum Clause {
 }
 
 impl Clause {
-    fn words(&self) -> Vec<&Word> {
+    pub fn words(&self) -> Vec<&Word> {
         match self {
             Clause::Word(word) => vec![word],
             Clause::Variant { words, .. } => words.iter().collect(),
@@ -134,92 +133,301 @@ const TYPO_WEIGHT: f32 = 0.5;
 /// A variant from the vocabulary ranks a little below the words as typed.
 const VARIANT_WEIGHT: f32 = 0.8;
 
-fn term_query(field: Field, text: &str, boost: f32) -> Box<dyn Query> {
-    Box::new(BoostQuery::new(
-        Box::new(TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::WithFreqs)),
-        boost,
-    ))
+/// How many parts of the query a listing must contain to be found in one pass.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    All,
+    AtLeast(usize),
+    Any,
 }
 
-/// Everything one word may match.
-fn word_query(fields: &Fields, word: &Word, typos: bool) -> Box<dyn Query> {
-    let exact = [fields.title_exact, fields.summary_exact, fields.body_exact];
-    let folded = [fields.title_folded, fields.summary_folded, fields.body_folded];
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    for (field, weight) in exact.into_iter().zip(EXACT_WEIGHTS) {
-        clauses.push((Occur::Should, term_query(field, &word.exact, weight)));
-    }
-    for (field, weight) in folded.into_iter().zip(FOLDED_WEIGHTS) {
-        clauses.push((Occur::Should, term_query(field, &word.folded, weight)));
-        if typos && word.folded.chars().count() >= TYPO_MIN_CHARS {
-            let fuzzy = FuzzyTermQuery::new(Term::from_field_text(field, &word.folded), 1, true);
-            clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(fuzzy), weight * TYPO_WEIGHT))));
-        }
-    }
-    Box::new(BooleanQuery::new(clauses))
+/// Which words may be found with one typo in a pass.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Typos {
+    None,
+    /// Long words that few listings contain: a typo of a word the market uses often
+    /// rarely spells another word it uses often, and reading every near spelling of
+    /// common words costs much and finds noise.
+    Rare,
+    /// Only long words that no listing contains as typed: a word the market uses is not
+    /// a typo, and reading every near spelling of common words costs much and finds noise.
+    Unknown,
 }
 
-/// A variant's words in the exact fields only: folding them would make false friends
-/// (dứa → "dua" is also dưa, melon).
-fn variant_query(fields: &Fields, words: &[String]) -> Option<Box<dyn Query>> {
-    let exact = [fields.title_exact, fields.summary_exact, fields.body_exact];
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    for (field, weight) in exact.into_iter().zip(EXACT_WEIGHTS) {
-        let query: Box<dyn Query> = match words {
-            [] => return None,
-            [one] => term_query(field, one, weight * VARIANT_WEIGHT),
-            many => Box::new(BoostQuery::new(
-                Box::new(PhraseQuery::new(many.iter().map(|w| Term::from_field_text(field, w)).collect())),
-                weight * VARIANT_WEIGHT,
-            )),
-        };
-        clauses.push((Occur::Should, query));
-    }
-    Some(Box::new(BooleanQuery::new(clauses)))
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pass {
+    pub need: Need,
+    pub typos: Typos,
 }
 
-/// Everything one part of the query may match: a word, or a vocabulary term as typed
-/// (every word of it) or as any of its variants.
-fn clause_query(fields: &Fields, clause: &Clause, typos: bool) -> Box<dyn Query> {
-    match clause {
-        Clause::Word(word) => word_query(fields, word, typos),
-        Clause::Variant { words, alternatives } => {
-            let typed: Box<dyn Query> = Box::new(BooleanQuery::new(
-                words.iter().map(|w| (Occur::Must, word_query(fields, w, typos))).collect(),
-            ));
-            let mut either = vec![(Occur::Should, typed)];
-            either.extend(alternatives.iter().filter_map(|alt| variant_query(fields, alt)).map(|q| (Occur::Should, q)));
-            Box::new(BooleanQuery::new(either))
-        }
-    }
+/// The share of a long query's parts that a listing must contain before the search falls
+/// back to any part: two of three, three of four, four of five or six.
+pub fn min_share(parts: usize) -> usize {
+    (2 * parts).div_ceil(3)
 }
 
-/// The text part of a query, for one pass of the search.
-pub fn text_query(fields: &Fields, clauses: &[Clause], all_words: bool, typos: bool) -> Box<dyn Query> {
-    if clauses.is_empty() {
-        return Box::new(AllQuery);
-    }
-    let occur = if all_words { Occur::Must } else { Occur::Should };
-    Box::new(BooleanQuery::new(clauses.iter().map(|c| (occur, clause_query(fields, c, typos))).collect()))
-}
-
-/// The passes a strategy tries in turn until one finds something: (all words, typos).
-pub fn passes(strategy: Strategy, clauses: &[Clause]) -> Vec<(bool, bool)> {
+/// The passes a strategy tries in turn until one finds something. The relaxed passes count
+/// words, those of a vocabulary term included: "chế phẩm sinh học" that no listing holds
+/// whole still finds "chế phẩm vi sinh" by three of its four words.
+pub fn passes(strategy: Strategy, clauses: &[Clause]) -> Vec<Pass> {
+    let words = clauses.iter().map(|c| c.words().len()).sum::<usize>();
     let may_have_typos = clauses.iter().flat_map(Clause::words).any(|w| w.folded.chars().count() >= TYPO_MIN_CHARS);
+    let pass = |need, typos| Pass { need, typos };
     match strategy {
-        Strategy::AnyWords => vec![(false, false)],
-        Strategy::AllWords if clauses.is_empty() => vec![(true, false)],
+        Strategy::AnyWords => vec![pass(Need::Any, Typos::None)],
+        Strategy::AllWords if clauses.is_empty() => vec![pass(Need::All, Typos::None)],
         Strategy::AllWords => {
-            let mut passes = vec![(true, false)];
+            let mut passes = vec![pass(Need::All, Typos::None)];
             if may_have_typos {
-                passes.push((true, true));
+                passes.push(pass(Need::All, Typos::Rare));
             }
-            if clauses.len() > 1 {
-                passes.push((false, may_have_typos));
+            let unknown = if may_have_typos { Typos::Unknown } else { Typos::None };
+            if words >= 3 {
+                passes.push(pass(Need::AtLeast(min_share(words)), unknown));
+            }
+            if words > 1 {
+                passes.push(pass(Need::Any, unknown));
             }
             passes
         }
     }
+}
+
+/// The spellings one edit away from a word that the index holds (the word itself
+/// included when it is there); empty when the word is taken as typed.
+pub type Spellings<'a> = &'a dyn Fn(&Word) -> Vec<String>;
+
+fn term_query(field: Field, text: &str, boost: f32) -> Box<dyn Query> {
+    let query = Box::new(TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::WithFreqs));
+    if boost == 1.0 { query } else { Box::new(BoostQuery::new(query, boost)) }
+}
+
+/// A variant's words in one exact field: folding them would make false friends (dứa →
+/// "dua" is also dưa, melon).
+fn variant_in(field: Field, words: &[String], boost: f32) -> Option<Box<dyn Query>> {
+    match words {
+        [] => None,
+        [one] => Some(term_query(field, one, boost)),
+        many => Some(Box::new(BoostQuery::new(
+            Box::new(PhraseQuery::new(many.iter().map(|w| Term::from_field_text(field, w)).collect())),
+            boost,
+        ))),
+    }
+}
+
+/// The queries combined as `occur` says; a lone query stays itself, so that a query of
+/// plain words is a flat list of terms whose postings the engine can skip through.
+fn combine(mut parts: Vec<Box<dyn Query>>, occur: Occur) -> Box<dyn Query> {
+    if parts.len() == 1
+        && let Some(only) = parts.pop()
+    {
+        return only;
+    }
+    Box::new(BooleanQuery::new(parts.into_iter().map(|q| (occur, q)).collect()))
+}
+
+/// At most this many combinations of words are searched as intersections for a pass that
+/// asks for most of the words; beyond, every posting of every word is read.
+const MAX_SUBSETS: usize = 20;
+
+/// At least `n` of the parts: as a union of the intersections of every `n` of them, each
+/// led by its rarest word, when there are few such combinations.
+fn at_least(parts: Vec<Box<dyn Query>>, n: usize) -> Box<dyn Query> {
+    if n <= 1 {
+        return combine(parts, Occur::Should);
+    }
+    if n >= parts.len() {
+        return combine(parts, Occur::Must);
+    }
+    let subsets = subsets_of(parts.len(), n);
+    if subsets.len() > MAX_SUBSETS {
+        return Box::new(BooleanQuery::with_minimum_required_clauses(
+            parts.into_iter().map(|q| (Occur::Should, q)).collect(),
+            n,
+        ));
+    }
+    combine(
+        subsets
+            .into_iter()
+            .map(|subset| combine(subset.into_iter().map(|i| parts[i].box_clone()).collect(), Occur::Must))
+            .collect(),
+        Occur::Should,
+    )
+}
+
+/// Every choice of `n` of `len` indexes, in order.
+fn subsets_of(len: usize, n: usize) -> Vec<Vec<usize>> {
+    fn extend(from: usize, len: usize, n: usize, chosen: &mut Vec<usize>, out: &mut Vec<Vec<usize>>) {
+        if chosen.len() == n {
+            out.push(chosen.clone());
+            return;
+        }
+        for i in from..len {
+            if out.len() > MAX_SUBSETS {
+                return;
+            }
+            chosen.push(i);
+            extend(i + 1, len, n, chosen, out);
+            chosen.pop();
+        }
+    }
+    let mut out = Vec::new();
+    extend(0, len, n, &mut Vec::new(), &mut out);
+    out
+}
+
+/// What decides whether a listing matches in one pass.
+pub struct Retrieval {
+    /// Every match (what is counted).
+    pub query: Box<dyn Query>,
+    /// When the matches are a flat list of terms, all required or all optional, (and
+    /// perhaps a few phrases besides): the terms, whose best hits the engine finds by
+    /// skipping blocks of postings that cannot reach them (block-max WAND), and the
+    /// phrases, whose matches are all looked at. `None`: every match is looked at.
+    pub pruned: Option<Pruned>,
+}
+
+pub struct Pruned {
+    pub terms: Box<dyn Query>,
+    pub phrases: Option<Box<dyn Query>>,
+}
+
+type Queries = Vec<Box<dyn Query>>;
+
+/// What decides whether a listing matches: each word in the folded text of the whole
+/// listing (one posting list), with its spellings one edit away when it may be a typo; a
+/// variant as spelled in the exact text.
+pub fn retrieval_query(fields: &Fields, clauses: &[Clause], need: Need, spellings: Spellings<'_>) -> Retrieval {
+    let query = retrieval(fields, clauses, need, spellings);
+    let as_typed = clauses.iter().flat_map(Clause::words).all(|w| spellings(w).is_empty());
+    let pruned = match need {
+        _ if clauses.is_empty() => None,
+        Need::All if as_typed && clauses.iter().all(|c| matches!(c, Clause::Word(_))) => {
+            Some(Pruned { terms: query.box_clone(), phrases: None })
+        }
+        Need::All | Need::AtLeast(_) => None,
+        Need::Any => {
+            let (terms, phrases) = any_word(fields, clauses, spellings);
+            let phrases = (!phrases.is_empty()).then(|| combine(phrases, Occur::Should));
+            Some(Pruned { terms: combine(terms, Occur::Should), phrases })
+        }
+    };
+    Retrieval { query, pruned }
+}
+
+/// The query's words (with their near spellings) and one-word variants as terms of the
+/// folded and exact texts, and its variants of several words as phrases.
+fn any_word(fields: &Fields, clauses: &[Clause], spellings: Spellings<'_>) -> (Queries, Queries) {
+    let mut terms: Vec<Box<dyn Query>> = Vec::new();
+    for word in clauses.iter().flat_map(Clause::words) {
+        terms.push(term_query(fields.all_folded, &word.folded, 1.0));
+        terms.extend(
+            spellings(word)
+                .iter()
+                .filter(|s| **s != word.folded)
+                .map(|s| term_query(fields.all_folded, s, TYPO_WEIGHT)),
+        );
+    }
+    let mut phrases = Vec::new();
+    for clause in clauses {
+        if let Clause::Variant { alternatives, .. } = clause {
+            for alternative in alternatives {
+                let query = variant_in(fields.all_exact, alternative, VARIANT_WEIGHT);
+                if alternative.len() == 1 { terms.extend(query) } else { phrases.extend(query) }
+            }
+        }
+    }
+    (terms, phrases)
+}
+
+fn retrieval(fields: &Fields, clauses: &[Clause], need: Need, spellings: Spellings<'_>) -> Box<dyn Query> {
+    if clauses.is_empty() {
+        return Box::new(AllQuery);
+    }
+    // A word as typed, then its near spellings (a typo), each a plain term.
+    let spelled = |word: &Word| -> Vec<Box<dyn Query>> {
+        let mut terms = vec![term_query(fields.all_folded, &word.folded, 1.0)];
+        terms.extend(
+            spellings(word)
+                .iter()
+                .filter(|s| **s != word.folded)
+                .map(|s| term_query(fields.all_folded, s, TYPO_WEIGHT)),
+        );
+        terms
+    };
+    let word = |w: &Word| combine(spelled(w), Occur::Should);
+    let alternatives = |alternatives: &[Vec<String>]| -> Vec<Box<dyn Query>> {
+        alternatives.iter().filter_map(|alt| variant_in(fields.all_exact, alt, VARIANT_WEIGHT)).collect()
+    };
+    let variants: Vec<Box<dyn Query>> = clauses
+        .iter()
+        .flat_map(|clause| match clause {
+            Clause::Word(_) => Vec::new(),
+            Clause::Variant { alternatives: alts, .. } => alternatives(alts),
+        })
+        .collect();
+    match need {
+        Need::All => {
+            let parts = clauses
+                .iter()
+                .map(|clause| match clause {
+                    Clause::Word(w) => word(w),
+                    Clause::Variant { words, alternatives: alts } => {
+                        let mut either = vec![combine(words.iter().map(word).collect(), Occur::Must)];
+                        either.extend(alternatives(alts));
+                        combine(either, Occur::Should)
+                    }
+                })
+                .collect();
+            combine(parts, Occur::Must)
+        }
+        // Relaxed: the words one by one (a term's too), or a variant of a term whole.
+        Need::AtLeast(n) => {
+            let mut either = vec![at_least(clauses.iter().flat_map(Clause::words).map(word).collect(), n)];
+            either.extend(variants);
+            combine(either, Occur::Should)
+        }
+        Need::Any => {
+            let (mut terms, phrases) = any_word(fields, clauses, spellings);
+            terms.extend(phrases);
+            combine(terms, Occur::Should)
+        }
+    }
+}
+
+/// How well a found listing matches, as a sum of parts each found on its own: every word
+/// by field (titles over summaries over the rest) and by spelling (as typed over folded,
+/// a near spelling well below), a variant a little below the words as typed. Only the
+/// hits [`retrieval_query`] found are scored, each part seeking them in its postings.
+pub fn scoring_parts(fields: &Fields, clauses: &[Clause], spellings: Spellings<'_>) -> Vec<Box<dyn Query>> {
+    let exact = [fields.title_exact, fields.summary_exact, fields.body_exact];
+    let folded = [fields.title_folded, fields.summary_folded, fields.body_folded];
+    let mut parts: Vec<Box<dyn Query>> = Vec::new();
+    for word in clauses.iter().flat_map(Clause::words) {
+        for (field, weight) in exact.into_iter().zip(EXACT_WEIGHTS) {
+            parts.push(term_query(field, &word.exact, weight));
+        }
+        for (field, weight) in folded.into_iter().zip(FOLDED_WEIGHTS) {
+            parts.push(term_query(field, &word.folded, weight));
+        }
+        // A near spelling counts well below the word as typed, wherever it stands.
+        let near = spellings(word);
+        parts.extend(
+            near.iter()
+                .filter(|s| **s != word.folded)
+                .map(|s| term_query(fields.all_folded, s, FOLDED_WEIGHTS[0] * TYPO_WEIGHT)),
+        );
+    }
+    for clause in clauses {
+        if let Clause::Variant { alternatives, .. } = clause {
+            for alternative in alternatives {
+                for (field, weight) in exact.into_iter().zip(EXACT_WEIGHTS) {
+                    parts.extend(variant_in(field, alternative, weight * VARIANT_WEIGHT));
+                }
+            }
+        }
+    }
+    parts
 }
 
 fn filter(query: Box<dyn Query>) -> (Occur, Box<dyn Query>) {
@@ -236,8 +444,9 @@ fn range_i64(field: Field, min: Option<i64>, max: Option<i64>) -> Box<dyn Query>
     Box::new(RangeQuery::new(bound(min), bound(max)))
 }
 
-/// The filters, as clauses that restrict without changing scores.
-pub fn filter_clauses(fields: &Fields, filters: &Filters) -> Vec<(Occur, Box<dyn Query>)> {
+/// The filters that restrict what is found (all but the excluded organization), as one
+/// query; `None` when nothing restricts.
+pub fn filter_query(fields: &Fields, filters: &Filters) -> Option<Box<dyn Query>> {
     let mut clauses = Vec::new();
     for (field, value) in [
         (fields.kind, &filters.kind),
@@ -279,23 +488,12 @@ pub fn filter_clauses(fields: &Fields, filters: &Filters) -> Vec<(Occur, Box<dyn
             Bound::Unbounded,
         ))));
     }
-    if let Some(org) = &filters.exclude_org {
-        clauses.push((Occur::MustNot, keyword(fields.org_id, org)));
-    }
-    clauses
+    (!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
 }
 
-/// Text and filters together.
-pub fn full_query(
-    fields: &Fields,
-    words: &[Clause],
-    filters: &Filters,
-    all_words: bool,
-    typos: bool,
-) -> Box<dyn Query> {
-    let mut clauses = vec![(Occur::Must, text_query(fields, words, all_words, typos))];
-    clauses.extend(filter_clauses(fields, filters));
-    Box::new(BooleanQuery::new(clauses))
+/// The listings of the organization a search leaves out, if any.
+pub fn excluded_query(fields: &Fields, filters: &Filters) -> Option<Box<dyn Query>> {
+    filters.exclude_org.as_deref().map(|org| keyword(fields.org_id, org))
 }
 
 #[cfg(test)]
@@ -322,14 +520,68 @@ mod tests {
         Vocabulary::from_csv("t", include_str!("../../../migrations/reference-data/vocabulary_variants.csv")).unwrap()
     }
 
+    fn pass(need: Need, typos: Typos) -> Pass {
+        Pass { need, typos }
+    }
+
     #[test]
     fn passes_relax_step_by_step() {
         let v = vocabulary();
         let two = clauses("nuoc thia", &v);
-        assert_eq!(passes(Strategy::AllWords, &two), vec![(true, false), (true, true), (false, true)]);
-        assert_eq!(passes(Strategy::AllWords, &clauses("ao", &v)), vec![(true, false)]);
-        assert_eq!(passes(Strategy::AllWords, &[]), vec![(true, false)]);
-        assert_eq!(passes(Strategy::AnyWords, &two), vec![(false, false)]);
+        assert_eq!(
+            passes(Strategy::AllWords, &two),
+            vec![pass(Need::All, Typos::None), pass(Need::All, Typos::Rare), pass(Need::Any, Typos::Unknown)]
+        );
+        assert_eq!(passes(Strategy::AllWords, &clauses("ao", &v)), vec![pass(Need::All, Typos::None)]);
+        assert_eq!(passes(Strategy::AllWords, &[]), vec![pass(Need::All, Typos::None)]);
+        assert_eq!(passes(Strategy::AnyWords, &two), vec![pass(Need::Any, Typos::None)]);
+        // A long query asks for most of its words before it settles for any of them.
+        let four = clauses("robot han tu dong", &v);
+        assert_eq!(
+            passes(Strategy::AllWords, &four),
+            vec![
+                pass(Need::All, Typos::None),
+                pass(Need::All, Typos::Rare),
+                pass(Need::AtLeast(3), Typos::Unknown),
+                pass(Need::Any, Typos::Unknown)
+            ]
+        );
+        let short_words = clauses("ao ca bo", &v);
+        assert_eq!(
+            passes(Strategy::AllWords, &short_words),
+            vec![pass(Need::All, Typos::None), pass(Need::AtLeast(2), Typos::None), pass(Need::Any, Typos::None)]
+        );
+    }
+
+    #[test]
+    fn most_of_the_words_are_every_combination_of_that_many() {
+        assert_eq!(subsets_of(4, 3), vec![vec![0, 1, 2], vec![0, 1, 3], vec![0, 2, 3], vec![1, 2, 3]]);
+        assert_eq!(subsets_of(5, 4).len(), 5);
+        assert!(subsets_of(16, 11).len() > MAX_SUBSETS, "too many: a single pass over the postings instead");
+    }
+
+    #[test]
+    fn flat_word_lists_are_prunable_and_phrases_kept_apart() {
+        let (_, fields) = super::super::schema::build();
+        let v = vocabulary();
+        let none = |_: &Word| Vec::new();
+        let plain = clauses("robot han tu dong", &v);
+        assert!(retrieval_query(&fields, &plain, Need::All, &none).pruned.is_some());
+        assert!(retrieval_query(&fields, &plain, Need::AtLeast(3), &none).pruned.is_none());
+        let typo = |w: &Word| if w.folded == "dong" { vec!["dang".to_owned()] } else { Vec::new() };
+        assert!(retrieval_query(&fields, &plain, Need::All, &typo).pruned.is_none(), "a word with its spellings");
+        let any = retrieval_query(&fields, &clauses("tinh bột khoai mì", &v), Need::Any, &none);
+        let pruned = any.pruned.expect("any word: a flat list of terms");
+        let mut terms = Vec::new();
+        pruned.terms.query_terms(&mut |term, _| terms.push(term.value().as_str().unwrap_or_default().to_owned()));
+        for expected in ["tinh", "bot", "khoai", "mi", "sắn", "cassava"] {
+            assert!(terms.contains(&expected.to_owned()), "{expected} in {terms:?}");
+        }
+    }
+
+    #[test]
+    fn the_share_of_a_long_query_that_must_match() {
+        assert_eq!([3, 4, 5, 6, 9, 16].map(min_share), [2, 3, 4, 4, 6, 11]);
     }
 
     #[test]

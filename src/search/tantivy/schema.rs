@@ -1,5 +1,10 @@
 //! The index layout: every text twice — exact (lower-cased) and folded (no diacritics, đ→d) —
 //! so that a query matches either way and exact spelling scores higher.
+//!
+//! What matches is decided on two fields that hold all of a listing's text (one posting
+//! list per word, so that the engine can skip what cannot reach the page); the per-field
+//! terms only score the hits found that way. A listing's result card is stored whole, so
+//! that a results page is drawn without reading the database.
 
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
@@ -17,6 +22,11 @@ pub const MAX_TOKEN_BYTES: usize = 40;
 /// Microseconds since the epoch (named apart from the seconds an earlier version stored,
 /// so that such an index is rebuilt rather than misread).
 pub const PUBLISHED_AT: &str = "published_us";
+const ALL_FOLDED: &str = "all_folded";
+const ALL_EXACT: &str = "all_exact";
+/// Named with the version of what it holds: an index without it is rebuilt.
+const CARD: &str = "card_v1";
+const PROFILE: &str = "profile_v1";
 
 pub fn exact_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
@@ -58,12 +68,21 @@ pub struct Fields {
     pub summary_folded: Field,
     pub body_exact: Field,
     pub body_folded: Field,
+    /// Title, summary and the rest, folded: what decides whether a word matches.
+    pub all_folded: Field,
+    /// The same, as spelled: for the vocabulary's variants, which must not fold.
+    pub all_exact: Field,
+    /// The listing as a result shows it (JSON, opaque to the index).
+    pub card: Field,
+    /// What matching reads of the listing (opaque to the index).
+    pub profile: Field,
 }
 
-fn text(analyzer: &str, stored: bool) -> TextOptions {
-    let options = TextOptions::default().set_indexing_options(
-        TextFieldIndexing::default().set_tokenizer(analyzer).set_index_option(IndexRecordOption::WithFreqsAndPositions),
-    );
+/// `positions` where phrases are searched in the field (the vocabulary's variants).
+fn text(analyzer: &str, stored: bool, positions: bool) -> TextOptions {
+    let record = if positions { IndexRecordOption::WithFreqsAndPositions } else { IndexRecordOption::WithFreqs };
+    let options = TextOptions::default()
+        .set_indexing_options(TextFieldIndexing::default().set_tokenizer(analyzer).set_index_option(record));
     if stored { options.set_stored() } else { options }
 }
 
@@ -82,12 +101,16 @@ pub fn build() -> (Schema, Fields) {
         budget_min: builder.add_i64_field("budget_min", INDEXED | FAST),
         budget_max: builder.add_i64_field("budget_max", INDEXED | FAST),
         published_at: builder.add_i64_field(PUBLISHED_AT, INDEXED | FAST),
-        title_exact: builder.add_text_field("title_exact", text(EXACT, false)),
-        title_folded: builder.add_text_field("title_folded", text(FOLDED, true)),
-        summary_exact: builder.add_text_field("summary_exact", text(EXACT, false)),
-        summary_folded: builder.add_text_field("summary_folded", text(FOLDED, true)),
-        body_exact: builder.add_text_field("body_exact", text(EXACT, false)),
-        body_folded: builder.add_text_field("body_folded", text(FOLDED, false)),
+        title_exact: builder.add_text_field("title_exact", text(EXACT, false, true)),
+        title_folded: builder.add_text_field("title_folded", text(FOLDED, true, false)),
+        summary_exact: builder.add_text_field("summary_exact", text(EXACT, false, true)),
+        summary_folded: builder.add_text_field("summary_folded", text(FOLDED, true, false)),
+        body_exact: builder.add_text_field("body_exact", text(EXACT, false, true)),
+        body_folded: builder.add_text_field("body_folded", text(FOLDED, false, false)),
+        all_folded: builder.add_text_field(ALL_FOLDED, text(FOLDED, false, false)),
+        all_exact: builder.add_text_field(ALL_EXACT, text(EXACT, false, true)),
+        card: builder.add_text_field(CARD, STORED),
+        profile: builder.add_text_field(PROFILE, STORED),
     };
     (builder.build(), fields)
 }
@@ -113,6 +136,10 @@ pub fn fields_of(schema: &Schema) -> Result<Fields, tantivy::TantivyError> {
         summary_folded: field("summary_folded")?,
         body_exact: field("body_exact")?,
         body_folded: field("body_folded")?,
+        all_folded: field(ALL_FOLDED)?,
+        all_exact: field(ALL_EXACT)?,
+        card: field(CARD)?,
+        profile: field(PROFILE)?,
     })
 }
 
@@ -153,5 +180,12 @@ pub fn document(fields: &Fields, doc: &ListingDoc) -> TantivyDocument {
     out.add_text(fields.summary_folded, &summary);
     out.add_text(fields.body_exact, &body);
     out.add_text(fields.body_folded, &body);
+    // Each part on its own, so that no phrase runs from one into the next.
+    for part in [&title, &summary, &body] {
+        out.add_text(fields.all_folded, part);
+        out.add_text(fields.all_exact, part);
+    }
+    out.add_text(fields.card, &doc.card);
+    out.add_text(fields.profile, &doc.profile);
     out
 }
