@@ -53,9 +53,12 @@ async fn main() {
     let import_time = imported.elapsed();
     let indexed = Instant::now();
     let vocabulary = std::sync::Arc::new(techbridge::vocabulary::Vocabulary::default());
-    let engine = techbridge::search::open(&settings.search, &settings.data_dir, vocabulary).await.unwrap();
-    let search =
-        Search::new(engine.clone(), db.clone(), std::sync::Arc::new(techbridge::listings::documents::ListingDocuments));
+    let engine = techbridge::search::open(&settings.search, &settings.data_dir, vocabulary.clone()).await.unwrap();
+    let search = Search::new(
+        engine.clone(),
+        db.clone(),
+        std::sync::Arc::new(techbridge::listings::documents::ListingDocuments::new(vocabulary.clone())),
+    );
     let report = search.rebuild().await.unwrap();
     let index_time = indexed.elapsed();
     println!("machine: {} cores", std::thread::available_parallelism().map_or(0, |n| n.get()));
@@ -172,6 +175,51 @@ async fn main() {
         ms(percentile(&everything, 0.5)),
         ms(percentile(&everything, 0.99)),
         ms(*everything.last().unwrap())
+    );
+    // One query at a time, from the narrowest to the broadest: what a search costs should
+    // not grow with how much of the market it matches.
+    println!("\none at a time ({rounds} rounds each, no result cache):");
+    println!("{:<26} {:>9} {:>9} {:>9}", "query", "matches", "p50 ms", "p99 ms");
+    let mut singles = Vec::new();
+    for q in [
+        "robot hàn",
+        "vắc xin cá tra",
+        "xu ly nuoc thai",
+        "nha kinh thong minh",
+        "bảo quản sau thu hoạch",
+        "chế phẩm sinh học",
+        "công nghệ",
+        "sản xuất",
+        "nông nghiệp",
+    ] {
+        let query = text(q);
+        let found = engine.search(query.clone()).await.unwrap();
+        let mut samples = Vec::new();
+        for _ in 0..rounds {
+            let t = Instant::now();
+            engine.search(query.clone()).await.unwrap();
+            samples.push(t.elapsed());
+        }
+        samples.sort();
+        let shown = if found.total_exact { found.total.to_string() } else { format!("{}+", found.total) };
+        println!(
+            "{:<26} {:>9} {:>9.2} {:>9.2}",
+            q,
+            shown,
+            ms(percentile(&samples, 0.5)),
+            ms(percentile(&samples, 0.99))
+        );
+        singles.push((found.total, ms(percentile(&samples, 0.5)), q));
+    }
+    singles.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
+    let (narrow, broad) = (singles.first().unwrap(), singles.last().unwrap());
+    println!(
+        "broadest ({}) / narrowest ({}), p50: {:.2} / {:.2} ms = {:.1}x",
+        broad.2,
+        narrow.2,
+        broad.1,
+        narrow.1,
+        broad.1 / narrow.1
     );
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     if let Some(rss) = status.lines().find(|l| l.starts_with("VmHWM")) {
