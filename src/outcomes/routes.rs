@@ -71,7 +71,10 @@ pub async fn record_deal(
     let mut v = Violations::new();
     let named = body.side.and_then(|raw| v.check(Side::parse_field("side", &raw)));
     v.into_result()?;
-    let terms = rules::validate(body.terms, &state.taxonomy, today)?;
+    let mut terms = rules::validate(body.terms, &state.taxonomy, today)?;
+    // A deal without a signing date was signed the day it is recorded: the figures count
+    // each deal in the year it was signed.
+    terms.signed_on = terms.signed_on.or(Some(today));
     let publish = body.publish_value.unwrap_or(false);
     state
         .db
@@ -88,7 +91,7 @@ pub async fn record_deal(
                 return Err(stale(&row));
             }
             let next = apply(row.status(), Action::Deal).ok_or_else(|| not_allowed(&row))?;
-            let signed_on = terms.signed_on.or(Some(today));
+            let signed_on = terms.signed_on;
             if !crate::matching::store::finish(
                 conn,
                 &row.id,
