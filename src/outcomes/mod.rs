@@ -1,6 +1,7 @@
 //! What became of a match: the deal record (what was transferred, on which terms), its
 //! verification by the other side, and a trial or a stop along the way.
 
+pub mod deal_form;
 pub mod figures;
 pub mod figures_store;
 pub mod follow_up_email;
