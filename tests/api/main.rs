@@ -20,6 +20,7 @@ mod layering;
 mod listings;
 mod matching;
 mod operations;
+mod outcome_figures;
 mod outcomes;
 mod pages;
 mod reference_data;
