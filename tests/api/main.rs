@@ -21,6 +21,7 @@ mod listings;
 mod matching;
 mod operations;
 mod outcome_figures;
+mod outcome_journeys;
 mod outcomes;
 mod pages;
 mod reference_data;

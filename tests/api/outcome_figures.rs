@@ -29,7 +29,8 @@ fn kind(kind: &str, subtype: Option<&str>) -> Value {
 }
 
 async fn connect(app: &TestApp, officer: &Session, offer: &str, need: &str, sides: [&Session; 2]) -> String {
-    let reply = app.post_as(&officer.access_token, "/api/v1/matches", &json!({ "offer_id": offer, "need_id": need })).await;
+    let reply =
+        app.post_as(&officer.access_token, "/api/v1/matches", &json!({ "offer_id": offer, "need_id": need })).await;
     assert_eq!(reply.status, 201, "{}", reply.text);
     let id = reply.body["id"].as_str().unwrap().to_owned();
     for side in sides {
@@ -41,7 +42,8 @@ async fn connect(app: &TestApp, officer: &Session, offer: &str, need: &str, side
 
 /// The signed link of one answer in a follow-up email (its plain-text line).
 pub fn answer_link(mail: &str, label: &str) -> String {
-    let line = mail.lines().find(|l| l.starts_with(&format!("- {label}: "))).unwrap_or_else(|| panic!("{label}: {mail}"));
+    let line =
+        mail.lines().find(|l| l.starts_with(&format!("- {label}: "))).unwrap_or_else(|| panic!("{label}: {mail}"));
     line[line.find("/follow-ups/").expect("a link")..].trim().to_owned()
 }
 
@@ -102,16 +104,39 @@ pub async fn known() -> Known {
 
     let s48 = app.approved_org_in(&seller48, &mod48, "48", "Công ty Môi trường Sông Hàn", 701).await;
     let b92 = app.approved_org_in(&buyer92, &mod92, "92", "Hợp tác xã Chăn nuôi Phong Điền", 702).await;
-    let b48 = app.approved_org(&buyer48, &mod48, &enterprise("Trang trại Hòa Vang", "48", &tax_code(703), kind("enterprise", None))).await;
-    let s01 = app.approved_org(&seller01, &mod01, &enterprise("Viện Cơ khí Bách Khoa", "01", &tax_code(704), kind("institute", None))).await;
+    let b48 = app
+        .approved_org(
+            &buyer48,
+            &mod48,
+            &enterprise("Trang trại Hòa Vang", "48", &tax_code(703), kind("enterprise", None)),
+        )
+        .await;
+    let s01 = app
+        .approved_org(
+            &seller01,
+            &mod01,
+            &enterprise("Viện Cơ khí Bách Khoa", "01", &tax_code(704), kind("institute", None)),
+        )
+        .await;
     let o1 = app.published_listing(&seller48, &mod48, &s48, &wastewater_offer(json!({}))).await;
     let n1 = app.published_listing(&buyer92, &mod92, &b92, &wastewater_need(json!({}))).await;
     let n2 = app
-        .published_listing(&buyer48, &mod48, &b48, &wastewater_need(json!({ "title_vi": "Cần xử lý nước thải trại heo Hòa Vang" })))
+        .published_listing(
+            &buyer48,
+            &mod48,
+            &b48,
+            &wastewater_need(json!({ "title_vi": "Cần xử lý nước thải trại heo Hòa Vang" })),
+        )
         .await;
-    let o2 = app.published_listing(&seller01, &mod01, &s01, &offer("Máy sấy nông sản năng lượng mặt trời", json!({}))).await;
+    let o2 =
+        app.published_listing(&seller01, &mod01, &s01, &offer("Máy sấy nông sản năng lượng mặt trời", json!({}))).await;
     let n3 = app
-        .published_listing(&buyer92, &mod92, &b92, &wastewater_need(json!({ "title_vi": "Cần xử lý nước thải lò mổ Phong Điền" })))
+        .published_listing(
+            &buyer92,
+            &mod92,
+            &b92,
+            &wastewater_need(json!({ "title_vi": "Cần xử lý nước thải lò mổ Phong Điền" })),
+        )
         .await;
     let mut intermediaries = Vec::new();
     for (n, province, body) in [
@@ -120,7 +145,9 @@ pub async fn known() -> Known {
         (713, "48", kind("incubator", None)),
         (714, "48", kind("intermediary", Some("brokerage"))),
     ] {
-        let id = app.create_org(&xowner, &enterprise(&format!("Tổ chức trung gian {n}"), province, &tax_code(n), body)).await;
+        let id = app
+            .create_org(&xowner, &enterprise(&format!("Tổ chức trung gian {n}"), province, &tax_code(n), body))
+            .await;
         app.submit_org(&xowner, &id).await;
         intermediaries.push(id);
     }
@@ -140,7 +167,11 @@ pub async fn known() -> Known {
         "ip_assets": [{ "kind": "patent", "number": "1-0034567" }] });
     app.post_as(&buyer92.access_token, &format!("/api/v1/matches/{m1}/deal"), &m1_terms).await.ok();
     let confirmed = app
-        .post_as(&seller48.access_token, &format!("/api/v1/matches/{m1}/deal/confirm"), &json!({ "publish_value": true }))
+        .post_as(
+            &seller48.access_token,
+            &format!("/api/v1/matches/{m1}/deal/confirm"),
+            &json!({ "publish_value": true }),
+        )
         .await;
     assert_eq!(confirmed.ok()["value_public"], true);
 
@@ -161,9 +192,13 @@ pub async fn known() -> Known {
     let m3_terms = json!({ "value_vnd": 700_000_000, "date": "2026-01-01", "origin": "foreign",
         "origin_country": "CN", "publish_value": true });
     app.post_as(&seller48.access_token, &format!("/api/v1/matches/{m3}/deal"), &m3_terms).await.ok();
-    app.post_as(&buyer48.access_token, &format!("/api/v1/matches/{m3}/deal/confirm"), &json!({ "publish_value": false }))
-        .await
-        .ok();
+    app.post_as(
+        &buyer48.access_token,
+        &format!("/api/v1/matches/{m3}/deal/confirm"),
+        &json!({ "publish_value": false }),
+    )
+    .await
+    .ok();
 
     // M4: recorded, never confirmed.
     travel!(at(2026, 1, 5));
@@ -230,33 +265,67 @@ async fn outcome_figures_equal_the_known_data_per_year_with_growth() {
     assert_eq!(years, vec![2025, 2026], "from the first follow-up to today");
     let y2025 = year(deals, 2025);
     assert_eq!((&y2025["from"], &y2025["to"]), (&json!("2025-02-09"), &json!("2025-12-31")));
-    assert_eq!((&y2025["verified_deals"], &y2025["officer_recorded_deals"], &y2025["value_vnd"]), (&json!(2), &json!(1), &json!(1_400_000_000)));
-    assert_eq!(y2025["year_before"], json!({ "from": "2024-02-09", "to": "2024-12-31", "verified_deals": 0,
-        "officer_recorded_deals": 0, "value_vnd": 0, "intermediaries": 0 }));
-    assert_eq!(y2025["growth"], json!({ "verified_deals": null, "officer_recorded_deals": null, "value_vnd": null, "intermediaries": null }));
+    assert_eq!(
+        (&y2025["verified_deals"], &y2025["officer_recorded_deals"], &y2025["value_vnd"]),
+        (&json!(2), &json!(1), &json!(1_400_000_000))
+    );
+    assert_eq!(
+        y2025["year_before"],
+        json!({ "from": "2024-02-09", "to": "2024-12-31", "verified_deals": 0,
+        "officer_recorded_deals": 0, "value_vnd": 0, "intermediaries": 0 })
+    );
+    assert_eq!(
+        y2025["growth"],
+        json!({ "verified_deals": null, "officer_recorded_deals": null, "value_vnd": null, "intermediaries": null })
+    );
     assert_eq!(y2025["intermediaries"]["total"], 1);
     assert_eq!(y2025["median_days_to_deal"], 45.5, "31 and 60 days");
     let y2026 = year(deals, 2026);
     assert_eq!((&y2026["from"], &y2026["to"]), (&json!("2026-01-01"), &json!("2026-03-15")));
-    assert_eq!((&y2026["verified_deals"], &y2026["officer_recorded_deals"], &y2026["value_vnd"]), (&json!(1), &json!(0), &json!(700_000_000)));
-    assert_eq!(y2026["year_before"], json!({ "from": "2025-01-01", "to": "2025-03-15", "verified_deals": 1,
-        "officer_recorded_deals": 0, "value_vnd": 1_000_000_000_i64, "intermediaries": 1 }));
-    assert_eq!(y2026["growth"], json!({ "verified_deals": 0.0, "officer_recorded_deals": null, "value_vnd": -0.3, "intermediaries": 1.0 }));
+    assert_eq!(
+        (&y2026["verified_deals"], &y2026["officer_recorded_deals"], &y2026["value_vnd"]),
+        (&json!(1), &json!(0), &json!(700_000_000))
+    );
+    assert_eq!(
+        y2026["year_before"],
+        json!({ "from": "2025-01-01", "to": "2025-03-15", "verified_deals": 1,
+        "officer_recorded_deals": 0, "value_vnd": 1_000_000_000_i64, "intermediaries": 1 })
+    );
+    assert_eq!(
+        y2026["growth"],
+        json!({ "verified_deals": 0.0, "officer_recorded_deals": null, "value_vnd": -0.3, "intermediaries": 1.0 })
+    );
     assert_eq!(deals["declines"], json!({ "total": 0, "by_field": [], "by_province": [] }));
 
     // A period across New Year: December 2025 to February 2026.
     let reply = app.get_as(&mod48.access_token, "/api/v1/tenants/48/stats?from=2025-12-01&to=2026-02-28").await;
     let deals = &reply.ok()["deals"];
-    assert_eq!((&deals["verified_deals"], &deals["officer_recorded_deals"], &deals["value_vnd"]), (&json!(2), &json!(1), &json!(1_100_000_000)));
+    assert_eq!(
+        (&deals["verified_deals"], &deals["officer_recorded_deals"], &deals["value_vnd"]),
+        (&json!(2), &json!(1), &json!(1_100_000_000))
+    );
     assert_eq!(deals["median_days_to_deal"], 30.0);
     assert_eq!(deals["intermediaries"]["total"], 2);
     let (december, winter) = (year(deals, 2025), year(deals, 2026));
-    assert_eq!((&december["from"], &december["to"], &december["verified_deals"]), (&json!("2025-12-01"), &json!("2025-12-31"), &json!(1)));
+    assert_eq!(
+        (&december["from"], &december["to"], &december["verified_deals"]),
+        (&json!("2025-12-01"), &json!("2025-12-31"), &json!(1))
+    );
     assert_eq!((&december["officer_recorded_deals"], &december["growth"]["verified_deals"]), (&json!(1), &Value::Null));
-    assert_eq!((&winter["from"], &winter["to"], &winter["verified_deals"]), (&json!("2026-01-01"), &json!("2026-02-28"), &json!(1)));
-    assert_eq!((&winter["year_before"]["from"], &winter["year_before"]["to"]), (&json!("2025-01-01"), &json!("2025-02-28")));
+    assert_eq!(
+        (&winter["from"], &winter["to"], &winter["verified_deals"]),
+        (&json!("2026-01-01"), &json!("2026-02-28"), &json!(1))
+    );
+    assert_eq!(
+        (&winter["year_before"]["from"], &winter["year_before"]["to"]),
+        (&json!("2025-01-01"), &json!("2025-02-28"))
+    );
     assert_eq!((&winter["growth"]["verified_deals"], &winter["growth"]["value_vnd"]), (&json!(0.0), &json!(-0.3)));
-    assert_eq!((&winter["intermediaries"]["total"], &winter["growth"]["intermediaries"]), (&json!(2), &Value::Null), "none by 28 Feb 2025");
+    assert_eq!(
+        (&winter["intermediaries"]["total"], &winter["growth"]["intermediaries"]),
+        (&json!(2), &Value::Null),
+        "none by 28 Feb 2025"
+    );
 
     // Cần Thơ: one deal; its side did not answer the follow-up; the decline, by field and province.
     let reply = app.get_as(&mod92.access_token, "/api/v1/tenants/92/stats").await;
@@ -283,16 +352,29 @@ async fn officer_recorded_deals_count_apart_and_in_the_total_and_the_public_sees
     let national = reply.ok();
     let totals = &national["totals"]["deal_records"];
     assert_eq!(
-        (&totals["verified_deals"], &totals["confirmed_deals"], &totals["officer_recorded_deals"], &totals["value_vnd"]),
+        (
+            &totals["verified_deals"],
+            &totals["confirmed_deals"],
+            &totals["officer_recorded_deals"],
+            &totals["value_vnd"]
+        ),
         (&json!(3), &json!(2), &json!(1), &json!(2_100_000_000_i64)),
         "M4 is not confirmed: {totals}"
     );
     assert_eq!(totals["follow_ups"], json!({ "sent": 2, "answered": 1, "response_rate": 0.5 }));
     assert_eq!(totals["intermediaries"]["total"], 3);
-    assert_eq!(totals["declines"]["by_province"], json!([{ "year": 2026, "reason": "trl_too_low", "province": "92", "count": 1 }]));
-    let row = |code: &str| national["provinces"].as_array().unwrap().iter().find(|p| p["code"] == code).unwrap()["deal_records"].clone();
+    assert_eq!(
+        totals["declines"]["by_province"],
+        json!([{ "year": 2026, "reason": "trl_too_low", "province": "92", "count": 1 }])
+    );
+    let row = |code: &str| {
+        national["provinces"].as_array().unwrap().iter().find(|p| p["code"] == code).unwrap()["deal_records"].clone()
+    };
     let hanoi = row("01");
-    assert_eq!((&hanoi["verified_deals"], &hanoi["officer_recorded_deals"], &hanoi["value_vnd"]), (&json!(1), &json!(1), &json!(400_000_000)));
+    assert_eq!(
+        (&hanoi["verified_deals"], &hanoi["officer_recorded_deals"], &hanoi["value_vnd"]),
+        (&json!(1), &json!(1), &json!(400_000_000))
+    );
     assert_eq!(row("48")["verified_deals"], 3);
     assert_eq!(row("92")["verified_deals"], 1);
     let y2025 = year(totals, 2025);
@@ -302,16 +384,36 @@ async fn officer_recorded_deals_count_apart_and_in_the_total_and_the_public_sees
     // The public: totals, and only the value both sides let be published.
     let public = app.get("/api/v1/stats").await;
     let totals = &public.ok()["totals"]["deal_records"];
-    assert_eq!((&totals["verified_deals"], &totals["officer_recorded_deals"], &totals["value_vnd"]), (&json!(3), &json!(1), &json!(1_000_000_000)));
-    for key in ["share_with_ip_assets", "share_from_abroad", "share_from_developed_countries", "median_days_to_deal", "follow_ups", "declines"] {
+    assert_eq!(
+        (&totals["verified_deals"], &totals["officer_recorded_deals"], &totals["value_vnd"]),
+        (&json!(3), &json!(1), &json!(1_000_000_000))
+    );
+    for key in [
+        "share_with_ip_assets",
+        "share_from_abroad",
+        "share_from_developed_countries",
+        "median_days_to_deal",
+        "follow_ups",
+        "declines",
+    ] {
         assert!(totals.get(key).is_none(), "{key} is for officers: {totals}");
     }
-    let hanoi = &public.body["provinces"].as_array().unwrap().iter().find(|p| p["code"] == "01").unwrap()["deal_records"];
-    assert_eq!((&hanoi["verified_deals"], &hanoi["value_vnd"]), (&json!(1), &json!(0)), "one unpublished deal: no value at all");
-    assert!(hanoi["by_year"].as_array().unwrap().iter().all(|y| y["value_vnd"] == 0 && y["year_before"]["value_vnd"] == 0));
+    let hanoi =
+        &public.body["provinces"].as_array().unwrap().iter().find(|p| p["code"] == "01").unwrap()["deal_records"];
+    assert_eq!(
+        (&hanoi["verified_deals"], &hanoi["value_vnd"]),
+        (&json!(1), &json!(0)),
+        "one unpublished deal: no value at all"
+    );
+    assert!(
+        hanoi["by_year"].as_array().unwrap().iter().all(|y| y["value_vnd"] == 0 && y["year_before"]["value_vnd"] == 0)
+    );
     let da_nang = app.get("/api/v1/tenants/48/stats").await;
     let deals = &da_nang.ok()["deals"];
-    assert_eq!((&deals["verified_deals"], &deals["value_vnd"], &deals["published_value_deals"]), (&json!(3), &json!(1_000_000_000), &json!(1)));
+    assert_eq!(
+        (&deals["verified_deals"], &deals["value_vnd"], &deals["published_value_deals"]),
+        (&json!(3), &json!(1_000_000_000), &json!(1))
+    );
     assert_eq!(year(deals, 2026)["value_vnd"], 0, "M3's value stays private");
     assert_eq!(year(deals, 2026)["growth"]["value_vnd"], -1.0);
     let text = &da_nang.text;
@@ -330,7 +432,12 @@ async fn deals_in_the_open_data_carry_no_unpublished_value_and_no_party() {
         .iter()
         .map(|d| {
             let s = |k: &str| d[k].as_str().unwrap().to_owned();
-            (s("signed_month"), s("status"), format!("{}-{}", s("offer_province"), s("need_province")), d["value_vnd"].clone())
+            (
+                s("signed_month"),
+                s("status"),
+                format!("{}-{}", s("offer_province"), s("need_province")),
+                d["value_vnd"].clone(),
+            )
         })
         .collect();
     seen.sort_by(|a, b| a.0.cmp(&b.0));
