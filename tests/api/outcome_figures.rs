@@ -229,7 +229,7 @@ pub async fn known() -> Known {
     Known { app, mod48, mod92, admin }
 }
 
-fn year<'a>(figures: &'a Value, y: i64) -> &'a Value {
+fn year(figures: &Value, y: i64) -> &Value {
     figures["by_year"].as_array().unwrap().iter().find(|r| r["year"] == y).unwrap_or_else(|| panic!("{y}: {figures}"))
 }
 
