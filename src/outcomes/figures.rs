@@ -326,24 +326,27 @@ fn a_year_before(day: NaiveDate) -> NaiveDate {
     day.with_year(year).or_else(|| NaiveDate::from_ymd_opt(year, day.month(), 28)).unwrap_or(day)
 }
 
-/// The first day anything counted happened, if anything did.
-fn first_day(events: &Events) -> Option<NaiveDate> {
-    let deals = events.deals.iter().map(|d| d.signed_on);
-    let follow_ups = events.follow_ups.iter().map(|f| f.sent_on);
-    let declines = events.declines.iter().map(|d| d.on);
-    let intermediaries = events.intermediaries.iter().map(|i| i.since);
+/// The first day anything counted in this scope happened, if anything did.
+fn first_day(events: &Events, scope: Scope<'_>) -> Option<NaiveDate> {
+    let deals = events.deals.iter().filter(|d| scope.touches(&d.offer_tenant, &d.need_tenant)).map(|d| d.signed_on);
+    let follow_ups = events.follow_ups.iter().filter(|f| scope.holds(&f.tenant)).map(|f| f.sent_on);
+    let declines = events.declines.iter().filter(|d| scope.touches(&d.tenant, &d.other_tenant)).map(|d| d.on);
+    let intermediaries = events.intermediaries.iter().filter(|i| scope.holds(&i.tenant)).map(|i| i.since);
     deals.chain(follow_ups).chain(declines).chain(intermediaries).min()
 }
 
 /// Each calendar year's part of [from, to] up to today: (year, first day, last day). An
-/// open start begins with the first year anything happened (this year when nothing did).
+/// open start begins with the first year anything of this scope happened (this year when
+/// nothing did).
 pub fn years(
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,
     today: NaiveDate,
     events: &Events,
+    scope: Scope<'_>,
 ) -> Vec<(i32, NaiveDate, NaiveDate)> {
-    let start = from.or_else(|| first_day(events)).unwrap_or(today);
+    let this_year = NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today);
+    let start = from.or_else(|| first_day(events, scope)).unwrap_or(this_year);
     let end = to.map_or(today, |t| t.min(today));
     let mut out = Vec::new();
     for year in start.year()..=end.year() {
@@ -368,7 +371,7 @@ pub fn by_year(
     today: NaiveDate,
     full: bool,
 ) -> Vec<YearFigures> {
-    years(from, to, today, events)
+    years(from, to, today, events, scope)
         .into_iter()
         .map(|(year, first, last)| {
             let figures = outcome_figures(events, scope, Span { from: Some(first), to: Some(last) }, full);
@@ -439,7 +442,7 @@ pub fn deal_figures(
     full: bool,
     with_declines: bool,
 ) -> DealFigures {
-    let years = years(from, to, today, events);
+    let years = years(from, to, today, events, scope);
     DealFigures {
         totals: outcome_figures(events, scope, Span { from, to }, full),
         by_year: by_year(events, scope, from, to, today, full),

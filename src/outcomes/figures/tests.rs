@@ -79,11 +79,11 @@ fn years_are_the_periods_part_of_each_calendar_year_up_to_today() {
     let events = Events { deals: vec![deal("48", "92", 1, true, day(2024, 5, 2))], ..Events::default() };
     let today = day(2026, 12, 7);
     assert_eq!(
-        years(Some(day(2025, 7, 1)), Some(day(2026, 6, 30)), today, &events),
+        years(Some(day(2025, 7, 1)), Some(day(2026, 6, 30)), today, &events, Scope::Nation),
         vec![(2025, day(2025, 7, 1), day(2025, 12, 31)), (2026, day(2026, 1, 1), day(2026, 6, 30))]
     );
     assert_eq!(
-        years(None, None, today, &events),
+        years(None, None, today, &events, Scope::Nation),
         vec![
             (2024, day(2024, 5, 2), day(2024, 12, 31)),
             (2025, day(2025, 1, 1), day(2025, 12, 31)),
@@ -91,8 +91,16 @@ fn years_are_the_periods_part_of_each_calendar_year_up_to_today() {
         ],
         "an open start begins with the first thing counted, an open end today"
     );
-    assert_eq!(years(None, Some(day(2030, 1, 1)), today, &Events::default()), vec![(2026, today, today)]);
-    assert_eq!(years(Some(day(2027, 1, 1)), None, today, &events), vec![], "nothing after today");
+    assert_eq!(
+        years(None, Some(day(2030, 1, 1)), today, &Events::default(), Scope::Nation),
+        vec![(2026, day(2026, 1, 1), today)]
+    );
+    assert_eq!(
+        years(None, None, today, &events, Scope::Province("01")),
+        vec![(2026, day(2026, 1, 1), today)],
+        "nothing of Hà Nội's: this year only"
+    );
+    assert_eq!(years(Some(day(2027, 1, 1)), None, today, &events, Scope::Nation), vec![], "nothing after today");
     assert_eq!(a_year_before(day(2028, 2, 29)), day(2027, 2, 28));
 }
 
@@ -222,7 +230,7 @@ fn declines_by_field_and_by_the_declining_sides_province_per_year() {
         ],
         ..Events::default()
     };
-    let years = years(Some(day(2025, 12, 1)), None, day(2026, 12, 7), &events);
+    let years = years(Some(day(2025, 12, 1)), None, day(2026, 12, 7), &events, Scope::Nation);
     let figures = declines(&events, Scope::Province("48"), &years);
     assert_eq!(figures.total, 3, "Hà Nội's decline does not touch Đà Nẵng");
     let fields: Vec<(i32, &str, &str, i64)> =
@@ -252,5 +260,5 @@ fn declines_by_field_and_by_the_declining_sides_province_per_year() {
 }
 
 fn years_after(events: &Events) -> Vec<(i32, NaiveDate, NaiveDate)> {
-    years(Some(day(2026, 1, 1)), None, day(2026, 12, 7), events)
+    years(Some(day(2026, 1, 1)), None, day(2026, 12, 7), events, Scope::Nation)
 }

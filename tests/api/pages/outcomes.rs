@@ -214,7 +214,7 @@ async fn a_deal_signed_answer_leads_to_the_deal_form() {
     let Connected { app, match_id, .. } = connected().await;
     app.travel(app.clock.now() + Duration::days(30) + Duration::hours(1), &mut []).await;
     app.run_timers().await;
-    let mail = app.mails_to("buyer@phongdien.vn", "follow_up").await;
+    let mail = crate::outcome_figures::mails_awaited(&app, "buyer@phongdien.vn", "follow_up", 1).await;
     let signed = answer_link(&mail[0], "Đã ký hợp đồng");
     let answered = app.request(Method::POST, &signed, None, None, None).await;
     let form = format!("/matches/{match_id}#deal-heading");
