@@ -167,6 +167,7 @@ diesel::table! {
         submitted_at -> Nullable<Timestamp>,
         decided_at -> Nullable<Timestamp>,
         approved_at -> Nullable<Timestamp>,
+        first_approved_at -> Nullable<Timestamp>,
     }
 }
 

@@ -430,7 +430,11 @@ fn week_figures(week_start: NaiveDate, now: NaiveDateTime) -> ProvinceFigures {
             by_strategic_tag: Vec::new(),
         },
         matches: MatchFigures { by_state: None, total: Some(11), connections: 3, deals: 1, deal_value_vnd: None },
-        deals: crate::outcomes::figures::Tally::default().figures(true),
+        deals: {
+            use crate::outcomes::figures::{Events, Scope, deal_figures};
+            let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap_or_default();
+            deal_figures(&Events::default(), Scope::Nation, Some(day), Some(day), day, true, true)
+        },
         review: Some(ReviewFigures {
             decisions: 9,
             median_hours: Some(26.5),

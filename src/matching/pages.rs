@@ -6,14 +6,15 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::lifecycle::{Action, DeclineReason, StopReason};
-use super::routes::answers::{CloseRequest, DealRequest, ResponseRequest, close_match, record_deal, respond_to_match};
+use super::routes::answers::{CloseRequest, ResponseRequest, close_match, record_deal, respond_to_match};
 use super::routes::reading::{MatchListParams, match_view, matches_page};
 use super::score::ScorePart;
 use super::views::MatchView;
 use crate::app::AppState;
-use crate::error::{AppError, FieldError};
+use crate::error::AppError;
 use crate::http::ClientIp;
 use crate::i18n::Lang;
+use crate::outcomes::deal_form::DealForm;
 use crate::taxonomy::Scheme;
 use crate::templates::filters;
 use crate::web::labels::{Labels, code};
@@ -27,6 +28,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/matches/{id}/answer", web::post().to(answer))
         .route("/matches/{id}/deal", web::post().to(deal))
         .route("/matches/{id}/deal/confirm", web::post().to(confirm_deal))
+        .route("/matches/{id}/deal/consent", web::post().to(consent))
         .route("/matches/{id}/piloting", web::post().to(piloting))
         .route("/matches/{id}/stop", web::post().to(stop))
         .route("/matches/{id}/close", web::post().to(close));
@@ -299,6 +301,12 @@ struct DetailPage<'a> {
     deal: Option<crate::outcomes::routes::DealView>,
     /// The caller speaks for the side that did not record the deal, not yet confirmed.
     may_confirm: bool,
+    /// The deal form: its lists and what was typed.
+    deal_form: crate::outcomes::deal_form::DealFormView,
+    /// The caller speaks for a side of a deal (and may say whether its value is published).
+    may_consent: bool,
+    /// That side lets the value be published now.
+    consents: bool,
     may_close: bool,
     errors: FieldErrors,
 }
@@ -336,6 +344,17 @@ async fn detail_page(
     errors: FieldErrors,
     flash: Option<String>,
 ) -> Result<HttpResponse, AppError> {
+    detail_page_typed(state, signed, id, errors, flash, DealForm::default()).await
+}
+
+async fn detail_page_typed(
+    state: &web::Data<AppState>,
+    signed: &SignedIn,
+    id: String,
+    errors: FieldErrors,
+    flash: Option<String>,
+    typed: DealForm,
+) -> Result<HttpResponse, AppError> {
     // Reading the contacts is logged by `match_view`.
     let view = match_view(state, signed.principal.clone(), id).await?;
     let lang = signed.visitor.lang;
@@ -354,6 +373,12 @@ async fn detail_page(
         d.status == "recorded" && view.your_sides.iter().any(|s| Some(s.as_str()) != d.recorded_side.as_deref())
     });
     let under_way = matches!(view.state.as_str(), "connected" | "piloting");
+    let my_side = view.your_sides.first().map(|s| s.as_str());
+    let consents = deal.as_ref().is_some_and(|d| match my_side {
+        Some("offer") => d.offer_publishes_value == Some(true),
+        Some("need") => d.need_publishes_value == Some(true),
+        _ => false,
+    });
     render(&DetailPage {
         frame: Frame::new(&signed.visitor, signed.visitor.t("Kết nối", "Match"), Section::Matches).with_flash(flash),
         state_label: code(&view.state, lang),
@@ -366,8 +391,11 @@ async fn detail_page(
         may_pilot: participant && view.state == "connected",
         may_stop: participant && under_way,
         stop_reasons: StopReason::CODES.iter().map(|c| ((*c).to_owned(), stop_label(c, lang))).collect(),
+        may_consent: deal.is_some() && participant && !may_confirm,
+        consents,
         deal,
         may_confirm,
+        deal_form: crate::outcomes::deal_form::DealFormView::new(&state.taxonomy, &labels, typed),
         may_close: participant && matches!(view.state.as_str(), "suggested" | "requested" | "connected" | "piloting"),
         errors,
         view,
@@ -391,6 +419,9 @@ async fn detail(
         Some("deal") => Some(lang.pick("Đã ghi nhận giao dịch.", "The deal is recorded.")),
         Some("closed") => Some(lang.pick("Đã đóng kết nối.", "The match is closed.")),
         Some("confirmed") => Some(lang.pick("Đã xác nhận giao dịch.", "The deal is confirmed.")),
+        Some("consent") => {
+            Some(lang.pick("Đã lưu lựa chọn công bố giá trị.", "Your choice about publishing the value is saved."))
+        }
         Some("piloting") => Some(lang.pick("Đã ghi nhận: đang thử nghiệm.", "Recorded: a trial is under way.")),
         Some("stopped") => Some(lang.pick("Đã ghi nhận: kết nối dừng lại.", "Recorded: the match is stopped.")),
         _ => None,
@@ -436,19 +467,6 @@ async fn answer(
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
-pub struct DealForm {
-    #[serde(default)]
-    value_vnd: String,
-    #[serde(default)]
-    date: String,
-    /// A checkbox: present when this side lets the value be published.
-    #[serde(default)]
-    publish_value: Option<String>,
-    #[serde(default)]
-    version: String,
-}
-
 async fn deal(
     state: web::Data<AppState>,
     signed: SignedIn,
@@ -457,28 +475,15 @@ async fn deal(
     PageForm(form): PageForm<DealForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let mut typed: Vec<FieldError> = Vec::new();
-    let value = crate::web::form::number("value_vnd", &form.value_vnd, &mut typed);
-    let result = if typed.is_empty() {
-        let request = DealRequest {
-            terms: crate::outcomes::rules::DealTermsInput {
-                value_vnd: value,
-                date: Some(form.date.clone()).filter(|d| !d.is_empty()),
-                ..Default::default()
-            },
-            publish_value: Some(form.publish_value.is_some()),
-            version: form.version.trim().parse().ok(),
-            ..Default::default()
-        };
-        record_deal(&state, signed.principal.clone(), ip, id.clone(), request).await
-    } else {
-        Err(AppError::Validation(typed))
+    let result = match form.request() {
+        Ok(request) => record_deal(&state, signed.principal.clone(), ip, id.clone(), request).await,
+        Err(error) => Err(error),
     };
-    match result {
+    match result.map_err(crate::outcomes::deal_form::on_page_fields) {
         Ok(_) => Ok(see_other(&format!("/matches/{id}?done=deal"))),
         Err(error @ (AppError::Validation(_) | AppError::Conflict { .. })) => {
             let errors = FieldErrors::from_error(&error, signed.visitor.lang);
-            detail_page(&state, &signed, id, errors, None).await
+            detail_page_typed(&state, &signed, id, errors, None, form).await
         }
         Err(other) => Err(other),
     }
@@ -550,6 +555,20 @@ async fn confirm_deal(
         crate::outcomes::routes::ConfirmRequest { publish_value: Some(form.publish_value.is_some()), side: None };
     let result = crate::outcomes::routes::confirm(&state, signed.principal.clone(), ip, id.clone(), request).await;
     after(&state, &signed, id, "confirmed", result).await
+}
+
+async fn consent(
+    state: web::Data<AppState>,
+    signed: SignedIn,
+    ip: ClientIp,
+    id: web::Path<String>,
+    PageForm(form): PageForm<ConfirmForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let request =
+        crate::outcomes::routes::ConsentRequest { publish_value: Some(form.publish_value.is_some()), side: None };
+    let result = crate::outcomes::routes::give_consent(&state, signed.principal.clone(), ip, id.clone(), request).await;
+    after(&state, &signed, id, "consent", result).await
 }
 
 #[derive(Debug, Default, Deserialize)]

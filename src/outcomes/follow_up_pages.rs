@@ -26,6 +26,8 @@ struct FollowUpPage<'a> {
     already: bool,
     form_action: Option<String>,
     button: &'a str,
+    /// Where to go on from here: (address, words).
+    next: Option<(String, String)>,
 }
 
 /// The follow-up and answer a genuine link names; altered or forged links are not found.
@@ -52,6 +54,16 @@ fn already_said(visitor: &Visitor, earlier: Option<&str>) -> String {
 }
 
 fn page(visitor: &Visitor, body: String, already: bool, form_action: Option<String>) -> Result<HttpResponse, AppError> {
+    page_then(visitor, body, already, form_action, None)
+}
+
+fn page_then(
+    visitor: &Visitor,
+    body: String,
+    already: bool,
+    form_action: Option<String>,
+    next: Option<(String, String)>,
+) -> Result<HttpResponse, AppError> {
     render(&FollowUpPage {
         frame: Frame::new(
             visitor,
@@ -62,6 +74,7 @@ fn page(visitor: &Visitor, body: String, already: bool, form_action: Option<Stri
         already,
         form_action,
         button: visitor.t("Gửi câu trả lời", "Send the answer"),
+        next,
     })
 }
 
@@ -103,6 +116,7 @@ async fn answer(
     visitor: Visitor,
 ) -> Result<HttpResponse, AppError> {
     let ((match_id, side, milestone), answer) = resolve(&state, &token)?;
+    let the_match = match_id.clone();
     let now = state.clock.now();
     let recorded = state
         .db
@@ -150,6 +164,23 @@ async fn answer(
         })
         .await?;
     match recorded {
+        // A deal needs its terms: the answer leads to the match page's deal form (after
+        // signing in, which comes back to it).
+        Recorded::Now if answer == FollowUpAnswer::DealSigned => page_then(
+            &visitor,
+            visitor
+                .t(
+                    "Cảm ơn bạn, câu trả lời đã được ghi nhận. Hãy ghi nhận các điều khoản của hợp đồng để giao dịch được tính vào số liệu của tỉnh.",
+                    "Thank you, your answer is recorded. Record the contract's terms so that the deal counts in the province's figures.",
+                )
+                .to_owned(),
+            false,
+            None,
+            Some((
+                format!("/matches/{the_match}#deal-heading"),
+                visitor.t("Ghi nhận giao dịch", "Record the deal").to_owned(),
+            )),
+        ),
         Recorded::Now => page(
             &visitor,
             visitor.t("Cảm ơn bạn, câu trả lời đã được ghi nhận.", "Thank you, your answer is recorded.").to_owned(),

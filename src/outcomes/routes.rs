@@ -22,7 +22,7 @@ use crate::taxonomy::CodeRef;
 use crate::text::clean_block;
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(read_deal).service(confirm_deal).service(piloting).service(stop);
+    cfg.service(read_deal).service(confirm_deal).service(consent).service(piloting).service(stop);
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
@@ -71,7 +71,10 @@ pub async fn record_deal(
     let mut v = Violations::new();
     let named = body.side.and_then(|raw| v.check(Side::parse_field("side", &raw)));
     v.into_result()?;
-    let terms = rules::validate(body.terms, &state.taxonomy, today)?;
+    let mut terms = rules::validate(body.terms, &state.taxonomy, today)?;
+    // A deal without a signing date was signed the day it is recorded: the figures count
+    // each deal in the year it was signed.
+    terms.signed_on = terms.signed_on.or(Some(today));
     let publish = body.publish_value.unwrap_or(false);
     state
         .db
@@ -88,7 +91,7 @@ pub async fn record_deal(
                 return Err(stale(&row));
             }
             let next = apply(row.status(), Action::Deal).ok_or_else(|| not_allowed(&row))?;
-            let signed_on = terms.signed_on.or(Some(today));
+            let signed_on = terms.signed_on;
             if !crate::matching::store::finish(
                 conn,
                 &row.id,
@@ -292,6 +295,83 @@ pub async fn confirm(
                     entity_id: &row.id,
                     action: "confirm_deal",
                     details: Some(serde_json::json!({ "side": side.as_str() })),
+                    client_ip: ip.0.as_deref(),
+                    ..Default::default()
+                },
+                now,
+            )?;
+            store::find(conn, &row.id)?.ok_or(AppError::NotFound)
+        })
+        .await?;
+    DealView::try_from(deal)
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+pub struct ConsentRequest {
+    /// Whether this side lets the value be published (it is public only when both do).
+    pub publish_value: Option<bool>,
+    /// `offer` or `need`: only needed by someone who belongs to both sides.
+    pub side: Option<String>,
+}
+
+/// A side says, or changes, whether the deal's value may be published: also for a deal an
+/// officer recorded, which no side confirms.
+#[utoipa::path(
+    tag = "matches",
+    security(("bearer" = [])),
+    params(("id" = String, Path)),
+    request_body = ConsentRequest,
+    responses((status = 200, body = DealView), (status = 403, body = crate::error::ProblemBody), (status = 404, body = crate::error::ProblemBody), (status = 422, body = crate::error::ProblemBody))
+)]
+#[post("/matches/{id}/deal/consent")]
+pub async fn consent(
+    state: web::Data<AppState>,
+    principal: Principal,
+    ip: ClientIp,
+    id: web::Path<String>,
+    ApiJson(body): ApiJson<ConsentRequest>,
+) -> Result<HttpResponse, AppError> {
+    let deal = give_consent(&state, principal, ip, id.into_inner(), body).await?;
+    Ok(HttpResponse::Ok().json(deal))
+}
+
+/// What `consent` does, for the API and the pages alike.
+pub async fn give_consent(
+    state: &web::Data<AppState>,
+    principal: Principal,
+    ip: ClientIp,
+    id: String,
+    body: ConsentRequest,
+) -> Result<DealView, AppError> {
+    let mut v = Violations::new();
+    let named = body.side.and_then(|raw| v.check(Side::parse_field("side", &raw)));
+    if body.publish_value.is_none() {
+        v.push(FieldError::required("publish_value"));
+    }
+    v.into_result()?;
+    let publish = body.publish_value.unwrap_or(false);
+    let now = state.clock.now();
+    let deal = state
+        .db
+        .write(move |conn| {
+            let (row, access) = load(conn, &principal, &id)?;
+            store::find(conn, &row.id)?.ok_or(AppError::NotFound)?;
+            let Some(side) = speaking_side(&access, named)? else {
+                return Err(AppError::Forbidden(Text::new(
+                    "Chỉ hai bên của giao dịch quyết định công bố giá trị.",
+                    "Only the two sides decide whether the value is published.",
+                )));
+            };
+            store::set_consent(conn, &row.id, side, publish, now)?;
+            audit::record(
+                conn,
+                AuditEntry {
+                    tenant_id: Some(tenant_of(&row, Some(side))),
+                    actor_id: Some(&principal.user_id),
+                    entity_type: ENTITY,
+                    entity_id: &row.id,
+                    action: "deal_consent",
+                    details: Some(serde_json::json!({ "side": side.as_str(), "publish_value": publish })),
                     client_ip: ip.0.as_deref(),
                     ..Default::default()
                 },

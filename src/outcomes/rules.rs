@@ -164,6 +164,77 @@ fn upper_code(raw: &str, len: usize) -> Option<String> {
     (code.len() == len && code.bytes().all(|b| b.is_ascii_uppercase())).then_some(code)
 }
 
+/// A foreign country: a code of the ISO 3166-1 list in force, other than Viet Nam's.
+pub fn foreign_country(raw: &str, taxonomy: &Taxonomy) -> Result<String, FieldError> {
+    let code = upper_code(raw, 2).ok_or_else(|| {
+        FieldError::invalid(
+            "origin_country",
+            Text::new(
+                "Mã quốc gia ISO 3166-1 gồm hai chữ cái (JP, KR…).",
+                "A two-letter ISO 3166-1 country code (JP, KR…).",
+            ),
+        )
+    })?;
+    if code == "VN" {
+        return Err(FieldError::new(
+            "origin_country",
+            "not_foreign",
+            Text::new(
+                "Việt Nam không phải nước ngoài: chọn nguồn gốc trong nước.",
+                "Viet Nam is not abroad: choose a domestic origin.",
+            ),
+        ));
+    }
+    if !taxonomy.is_current_code(Scheme::Country, &code) {
+        return Err(FieldError::new(
+            "origin_country",
+            "unknown_code",
+            Text::owned(
+                format!("Không có quốc gia mã \"{code}\" trong danh mục ISO 3166-1."),
+                format!("No country has the code \"{code}\" in ISO 3166-1."),
+            ),
+        ));
+    }
+    Ok(code)
+}
+
+/// A foreign currency: a code of the ISO 4217 list in force, other than the dong and the
+/// codes that name no currency (testing, no currency).
+pub fn foreign_currency(raw: &str, taxonomy: &Taxonomy) -> Result<String, FieldError> {
+    let code = upper_code(raw, 3).ok_or_else(|| {
+        FieldError::invalid(
+            "foreign_currency",
+            Text::new(
+                "Mã tiền tệ ISO 4217 gồm ba chữ cái (USD, EUR…).",
+                "A three-letter ISO 4217 currency code (USD, EUR…).",
+            ),
+        )
+    })?;
+    if code == "VND" {
+        return Err(FieldError::new(
+            "foreign_currency",
+            "not_foreign",
+            Text::new("Giá trị bằng đồng Việt Nam ghi ở ô giá trị (VND).", "A value in dong goes in the VND value."),
+        ));
+    }
+    if matches!(code.as_str(), "XTS" | "XXX") || !taxonomy.is_current_code(Scheme::Currency, &code) {
+        return Err(FieldError::new(
+            "foreign_currency",
+            "unknown_code",
+            Text::owned(
+                format!("Không có tiền tệ mã \"{code}\" trong danh mục ISO 4217."),
+                format!("No currency has the code \"{code}\" in ISO 4217."),
+            ),
+        ));
+    }
+    Ok(code)
+}
+
+/// Whether a country is counted as developed: in the list of developed economies in force.
+pub fn is_developed(country: Option<&str>, taxonomy: &Taxonomy) -> bool {
+    country.is_some_and(|c| taxonomy.is_current_code(Scheme::DevelopedEconomy, c))
+}
+
 /// Checks every term and reports each bad field at once.
 pub fn validate(
     input: DealTermsInput,
@@ -183,12 +254,7 @@ pub fn validate(
     let foreign = match (filled(input.foreign_currency), filled(input.foreign_amount)) {
         (None, None) => None,
         (Some(currency), Some(amount)) => {
-            let currency = v.check(upper_code(&currency, 3).ok_or_else(|| {
-                FieldError::invalid(
-                    "foreign_currency",
-                    Text::new("Mã tiền tệ ISO 4217 (USD, EUR…).", "An ISO 4217 currency code (USD, EUR…)."),
-                )
-            }));
+            let currency = v.check(foreign_currency(&currency, taxonomy));
             let amount = v.check(foreign_amount(&amount).then_some(amount).ok_or_else(|| {
                 FieldError::invalid(
                     "foreign_amount",
@@ -218,15 +284,7 @@ pub fn validate(
             v.push(FieldError::required("origin_country"));
             None
         }
-        (Some(Origin::Foreign), Some(raw)) => v.check(upper_code(&raw, 2).filter(|c| c != "VN").ok_or_else(|| {
-            FieldError::invalid(
-                "origin_country",
-                Text::new(
-                    "Mã quốc gia ISO 3166-1 (JP, KR…), không phải VN.",
-                    "An ISO 3166-1 country code (JP, KR…), not VN.",
-                ),
-            )
-        })),
+        (Some(Origin::Foreign), Some(raw)) => v.check(foreign_country(&raw, taxonomy)),
         (_, Some(_)) => {
             v.push(FieldError::new(
                 "origin_country",
@@ -294,6 +352,13 @@ mod tests {
             term("transfer_object", "process"),
             term("deal_right", "licence_exclusive"),
             term("transfer_mode", "training"),
+            term("country", "JP"),
+            term("country", "KR"),
+            term("country", "VN"),
+            term("currency", "USD"),
+            term("currency", "VND"),
+            term("currency", "XTS"),
+            term("developed_economy", "JP"),
         ])
     }
 
@@ -369,6 +434,43 @@ mod tests {
         assert_eq!(fields(validate(input, &taxonomy(), today())), vec!["foreign_amount", "origin_country"]);
         let input = DealTermsInput { origin_country: Some("VN".into()), foreign_amount: Some("1,5".into()), ..full() };
         assert_eq!(fields(validate(input, &taxonomy(), today())), vec!["foreign_amount", "origin_country"]);
+    }
+
+    #[test]
+    fn countries_and_currencies_are_checked_against_the_iso_lists() {
+        let taxonomy = taxonomy();
+        assert_eq!(foreign_country(" jp ", &taxonomy).unwrap(), "JP");
+        let codes = |raw: &str| foreign_country(raw, &taxonomy).unwrap_err().code;
+        assert_eq!(codes("VN"), "not_foreign");
+        assert_eq!(codes("XK"), "unknown_code", "the right shape, in no list");
+        assert_eq!(codes("JPN"), "invalid");
+        assert_eq!(codes("J1"), "invalid");
+        assert_eq!(foreign_currency("usd", &taxonomy).unwrap(), "USD");
+        let codes = |raw: &str| foreign_currency(raw, &taxonomy).unwrap_err().code;
+        assert_eq!(codes("VND"), "not_foreign");
+        assert_eq!(codes("ABC"), "unknown_code");
+        assert_eq!(codes("XTS"), "unknown_code", "in the list, but no currency");
+        assert_eq!(codes("US"), "invalid");
+        for error in [foreign_country("XK", &taxonomy).unwrap_err(), foreign_currency("ABC", &taxonomy).unwrap_err()] {
+            assert_ne!(error.message.vi, error.message.en, "said in both languages");
+        }
+        assert!(is_developed(Some("JP"), &taxonomy));
+        assert!(!is_developed(Some("KR"), &taxonomy), "not in this test's list");
+        assert!(!is_developed(None, &taxonomy));
+    }
+
+    #[test]
+    fn an_unknown_country_or_currency_is_named_beside_the_other_bad_fields() {
+        let input = DealTermsInput {
+            origin_country: Some("ZZ".into()),
+            foreign_currency: Some("ABC".into()),
+            value_vnd: Some(-3),
+            ..full()
+        };
+        assert_eq!(
+            fields(validate(input, &taxonomy(), today())),
+            vec!["value_vnd", "foreign_currency", "origin_country"]
+        );
     }
 
     #[test]

@@ -221,3 +221,96 @@ pub fn owners(conn: &mut DbConnection, org_id: &str) -> Result<Vec<(String, Stri
         .select((users::id, users::email, users::full_name, users::language))
         .load(conn)?)
 }
+
+/// Deals that count (confirmed by the other side or recorded by an officer) in which an
+/// organization was either side: what its public profile shows.
+pub fn counted_deals_of(conn: &mut DbConnection, org_id: &str) -> Result<i64, AppError> {
+    use diesel::dsl::count_star;
+    Ok(deal_records::table
+        .inner_join(matches::table)
+        .filter(deal_records::status.eq_any([DealStatus::Verified.as_str(), DealStatus::OfficerRecorded.as_str()]))
+        .filter(matches::offer_org_id.eq(org_id).or(matches::need_org_id.eq(org_id)))
+        .select(count_star())
+        .first(conn)?)
+}
+
+/// Records a side's consent to publish the deal's value, whoever recorded the deal; false
+/// when there is no deal.
+pub fn set_consent(
+    conn: &mut DbConnection,
+    match_id: &str,
+    side: Side,
+    publish_value: bool,
+    now: NaiveDateTime,
+) -> Result<bool, AppError> {
+    let target = deal_records::table.find(match_id);
+    let rows = match side {
+        Side::Offer => diesel::update(target)
+            .set((deal_records::offer_publishes_value.eq(publish_value), deal_records::updated_at.eq(now)))
+            .execute(conn)?,
+        Side::Need => diesel::update(target)
+            .set((deal_records::need_publishes_value.eq(publish_value), deal_records::updated_at.eq(now)))
+            .execute(conn)?,
+    };
+    Ok(rows == 1)
+}
+
+/// A deal as the open data shows it: (match id, status, signed on, recorded at, offer
+/// province, need province, objects, rights, modes, IP assets, value, the two consents,
+/// origin, origin country).
+pub type PublicDealRow = (
+    String,
+    String,
+    Option<chrono::NaiveDate>,
+    NaiveDateTime,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<i64>,
+    Option<bool>,
+    Option<bool>,
+    Option<String>,
+    Option<String>,
+);
+
+/// Deals that count after `after` (by match id), of one province (either side) or all.
+pub fn counted_deals_page(
+    conn: &mut DbConnection,
+    tenant: Option<&str>,
+    after: &str,
+    limit: i64,
+) -> Result<Vec<PublicDealRow>, AppError> {
+    let mut query = deal_records::table
+        .inner_join(matches::table)
+        .filter(deal_records::status.eq_any([DealStatus::Verified.as_str(), DealStatus::OfficerRecorded.as_str()]))
+        .filter(deal_records::match_id.gt(after.to_owned()))
+        .into_boxed();
+    if let Some(tenant) = tenant {
+        query = query
+            .filter(matches::offer_tenant_id.eq(tenant.to_owned()).or(matches::need_tenant_id.eq(tenant.to_owned())));
+    }
+    Ok(query
+        .order(deal_records::match_id.asc())
+        .limit(limit)
+        .select((
+            deal_records::match_id,
+            deal_records::status,
+            deal_records::signed_on,
+            deal_records::created_at,
+            matches::offer_tenant_id,
+            matches::need_tenant_id,
+            deal_records::objects,
+            deal_records::rights,
+            deal_records::modes,
+            deal_records::ip_assets,
+            deal_records::value_vnd,
+            deal_records::offer_publishes_value,
+            deal_records::need_publishes_value,
+            deal_records::origin,
+            deal_records::origin_country,
+        ))
+        .load(conn)?)
+}

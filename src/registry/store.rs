@@ -323,14 +323,21 @@ pub fn transition(
         OrgStatus::Submitted => diesel::update(target)
             .set((base, organizations::submitted_at.eq(Some(now)), organizations::field_comments.eq(None::<String>)))
             .execute(conn)?,
-        OrgStatus::Approved => diesel::update(target)
-            .set((
-                base,
-                organizations::decided_at.eq(Some(now)),
-                organizations::approved_at.eq(Some(now)),
-                organizations::decision_reason.eq(record.reason),
-            ))
-            .execute(conn)?,
+        OrgStatus::Approved => {
+            let rows = diesel::update(target)
+                .set((
+                    base,
+                    organizations::decided_at.eq(Some(now)),
+                    organizations::approved_at.eq(Some(now)),
+                    organizations::decision_reason.eq(record.reason),
+                ))
+                .execute(conn)?;
+            // How long it has been approved counts from the first approval.
+            diesel::update(organizations::table.find(id).filter(organizations::first_approved_at.is_null()))
+                .set(organizations::first_approved_at.eq(Some(now)))
+                .execute(conn)?;
+            rows
+        }
         _ => diesel::update(target)
             .set((
                 base,
@@ -618,4 +625,18 @@ pub fn certificate_standing(
         .first(conn)
         .optional()?;
     Ok(row.map(|(status, reason, decided_on)| super::views::CertificateStanding { status, reason, decided_on }))
+}
+
+/// What speaks for an organization on its profile, as of `today` (Vietnam time).
+pub fn trust(conn: &mut DbConnection, org_id: &str, today: NaiveDate) -> Result<super::views::Trust, AppError> {
+    let (first, latest): (Option<NaiveDateTime>, Option<NaiveDateTime>) = organizations::table
+        .find(org_id)
+        .select((organizations::first_approved_at, organizations::approved_at))
+        .first(conn)?;
+    let since = first.or(latest).map(|at| crate::notify::digest::local_time(at).date());
+    Ok(super::views::Trust {
+        verified_deals: crate::outcomes::store::counted_deals_of(conn, org_id)?,
+        approved_since: since,
+        approved_days: since.map(|day| (today - day).num_days().max(0)),
+    })
 }

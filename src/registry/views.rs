@@ -37,9 +37,23 @@ pub struct OrganizationView {
     pub status: String,
     #[serde(serialize_with = "crate::http::time::utc_option")]
     pub approved_at: Option<NaiveDateTime>,
+    /// What speaks for it: on one organization's profile only (not in lists or exports).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trust: Option<Trust>,
     /// Present only for members, the province's officers and platform admins.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub private: Option<PrivateDetails>,
+}
+
+/// What speaks for an organization: the deals that count and how long it has been approved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Trust {
+    /// Deals confirmed by both sides or recorded by an officer, this organization on either side.
+    pub verified_deals: i64,
+    /// The day of its first approval (Vietnam time); a later approval does not reset it.
+    pub approved_since: Option<NaiveDate>,
+    /// Whole days from then to today.
+    pub approved_days: Option<i64>,
 }
 
 /// How an S&T enterprise certificate ended (Decree 268/2025/NĐ-CP): the province's
@@ -100,6 +114,7 @@ impl OrganizationView {
             certificate_date: row.certificate_date,
             certificate_issuer: row.certificate_issuer.clone(),
             certificate_standing: None,
+            trust: None,
             status: row.status.clone(),
             approved_at: row.approved_at,
             private: None,

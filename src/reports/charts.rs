@@ -218,6 +218,7 @@ pub fn province(figures: &ProvinceFigures, labels: &Labels<'_>) -> Vec<Figure> {
                 .collect(),
         });
     }
+    out.extend(super::outcome_charts::figures(&figures.deals, labels));
     out
 }
 
@@ -233,6 +234,15 @@ pub const NATIONAL_INDICATORS: &[Indicator] = &[
     ("published_needs", "Nhu cầu đang đăng", "Published needs", |r| Some(as_f64(r.published_needs))),
     ("connections", "Kết nối", "Connections", |r| Some(as_f64(r.connections))),
     ("deals", "Giao dịch", "Deals", |r| Some(as_f64(r.deals))),
+    ("verified_deals", "Giao dịch đã xác minh", "Verified deals", |r| {
+        Some(as_f64(r.deal_records.totals.verified_deals))
+    }),
+    ("officer_recorded_deals", "Giao dịch do cán bộ ghi nhận", "Officer-recorded deals", |r| {
+        Some(as_f64(r.deal_records.totals.officer_recorded_deals))
+    }),
+    ("intermediaries", "Tổ chức trung gian đã duyệt", "Approved intermediaries", |r| {
+        Some(as_f64(r.deal_records.totals.intermediaries.total))
+    }),
     ("review_median_hours", "Thời gian duyệt, trung vị (giờ)", "Review time, median (hours)", |r| {
         r.review_median_hours
     }),

@@ -206,6 +206,48 @@ impl Exported for OrganizationView {
     }
 }
 
+impl Exported for crate::outcomes::open_data::PublicDeal {
+    const HEADERS: &'static [&'static str] = &[
+        "id",
+        "status",
+        "signed_month",
+        "offer_province",
+        "offer_province_name",
+        "need_province",
+        "need_province_name",
+        "objects",
+        "object_names",
+        "rights",
+        "modes",
+        "ip_asset_kinds",
+        "origin",
+        "origin_country",
+        "from_developed_country",
+        "value_vnd",
+    ];
+
+    fn record(&self, names: &Names) -> Vec<Cell> {
+        vec![
+            Cell::text(self.id.as_str()),
+            Cell::text(self.status.as_str()),
+            Cell::text(self.signed_month.as_str()),
+            Cell::text(self.offer_province.as_str()),
+            Cell::text(names.province(&self.offer_province)),
+            Cell::text(self.need_province.as_str()),
+            Cell::text(names.province(&self.need_province)),
+            Cell::text(Names::codes(&self.objects)),
+            Cell::text(names.code_names(Scheme::TransferObject, &self.objects)),
+            Cell::text(Names::codes(&self.rights)),
+            Cell::text(Names::codes(&self.modes)),
+            Cell::text(self.ip_asset_kinds.join("; ")),
+            Cell::optional(self.origin.as_ref()),
+            Cell::optional(self.origin_country.as_ref()),
+            Cell::text(self.from_developed_country.to_string()),
+            Cell::figure(self.value_vnd),
+        ]
+    }
+}
+
 /// A queued item as exported, with how long it has waited.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct QueueLine {

@@ -6,6 +6,7 @@ pub mod csv_cell;
 pub mod export;
 pub mod figures;
 pub mod model;
+pub mod outcome_charts;
 pub mod pages;
 pub mod period;
 pub mod routes;

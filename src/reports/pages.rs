@@ -117,6 +117,7 @@ struct ProvincePage<'a> {
     presets: Vec<(String, String)>,
     downloads: String,
     period_query: String,
+    published_value: String,
     errors: FieldErrors,
 }
 
@@ -143,6 +144,7 @@ async fn province(
         }
     };
     let drawn = figures.as_ref().map(|f| charts::province(f, &labels)).unwrap_or_default();
+    let published_value = figures.as_ref().map(|f| labels.amount(f.deals.totals.value_vnd)).unwrap_or_default();
     render(&ProvincePage {
         frame: Frame::new(&visitor, name.clone(), Section::None),
         drawn,
@@ -155,6 +157,7 @@ async fn province(
         to: query.to,
         code,
         name,
+        published_value,
         errors,
     })
 }

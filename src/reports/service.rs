@@ -340,9 +340,14 @@ pub fn province_figures(
             deals: tally.deals,
             deal_value_vnd: view.full(|| tally.deal_value_vnd),
         },
-        deals: crate::outcomes::figures::gather(conn, Some(tenant), period.from, period.to)?
-            .of(tenant)
-            .figures(view == View::Full),
+        deals: crate::outcomes::figures_store::province(
+            conn,
+            tenant,
+            period.from,
+            period.to,
+            crate::notify::digest::local_time(now).date(),
+            view == View::Full,
+        )?,
         review,
     })
 }
@@ -371,13 +376,17 @@ pub fn national_figures(
         }
         View::Public => (BTreeMap::new(), BTreeMap::new()),
     };
-    let deal_records = crate::outcomes::figures::gather(conn, None, period.from, period.to)?;
-    let row = |code: &str,
-               name: &str,
-               tally: &Tally,
-               now_tally: &Tally,
-               cycles: &[(NaiveDateTime, f64)],
-               waiting: Option<&Waiting>| {
+    let tenants: Vec<&str> = provinces.iter().map(|p| p.id.as_str()).collect();
+    let today = crate::notify::digest::local_time(now).date();
+    let (mut deal_records, national_deals) =
+        crate::outcomes::figures_store::national(conn, &tenants, period.from, period.to, today, view == View::Full)?;
+    let mut national_deals = Some(national_deals);
+    let mut row = |code: &str,
+                   name: &str,
+                   tally: &Tally,
+                   now_tally: &Tally,
+                   cycles: &[(NaiveDateTime, f64)],
+                   waiting: Option<&Waiting>| {
         let st = st_enterprises(&progress(&targets, code, now_tally), now_tally);
         let (decisions, median, p90) = summary(cycles);
         let queue = queue_figures(waiting, Vec::new(), now);
@@ -392,8 +401,8 @@ pub fn national_figures(
             published_needs: tally.public_needs,
             connections: tally.connections,
             deals: tally.deals,
-            deal_records: if code == "VN" { deal_records.nation } else { deal_records.of(code) }
-                .figures(view == View::Full),
+            deal_records: if code == "VN" { national_deals.take() } else { deal_records.remove(code) }
+                .unwrap_or_else(|| no_deals(view)),
             registered: view.full(|| tally.organizations.values().sum()),
             matches: view.full(|| tally.matches.values().sum()),
             deal_value_vnd: view.full(|| tally.deal_value_vnd),
@@ -434,6 +443,11 @@ pub fn national_figures(
     totals.st_enterprises_target = (!provincial_targets.is_empty()).then(|| provincial_targets.iter().sum());
     totals.st_enterprises_target_year = rows.iter().filter_map(|r| r.st_enterprises_target_year).max();
     Ok(NationalFigures { view: view.as_str().to_owned(), period, generated_at: now, totals, provinces: rows })
+}
+
+/// Outcome figures of a province with nothing to count.
+fn no_deals(view: View) -> crate::outcomes::figures::DealFigures {
+    crate::outcomes::figures::DealFigures::empty(view == View::Full)
 }
 
 /// Every indicator of a province beside its target, if it set one.

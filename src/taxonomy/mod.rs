@@ -23,6 +23,12 @@ pub enum Scheme {
     TransferObject,
     /// The rights a deal gave (Law on Technology Transfer, Art. 7).
     DealRight,
+    /// ISO 3166-1 alpha-2 country codes.
+    Country,
+    /// ISO 4217 currency codes.
+    Currency,
+    /// The economies the figures count as developed (IMF WEO "advanced economies").
+    DevelopedEconomy,
 }
 
 impl Scheme {
@@ -34,6 +40,9 @@ impl Scheme {
             Scheme::VsicSection => "vsic_section",
             Scheme::TransferObject => "transfer_object",
             Scheme::DealRight => "deal_right",
+            Scheme::Country => "country",
+            Scheme::Currency => "currency",
+            Scheme::DevelopedEconomy => "developed_economy",
         }
     }
 
@@ -45,6 +54,9 @@ impl Scheme {
             Scheme::VsicSection,
             Scheme::TransferObject,
             Scheme::DealRight,
+            Scheme::Country,
+            Scheme::Currency,
+            Scheme::DevelopedEconomy,
         ]
         .into_iter()
         .find(|s| s.key() == key)

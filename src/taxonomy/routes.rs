@@ -8,7 +8,13 @@ use crate::error::AppError;
 use crate::http::ApiQuery;
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(st_fields).service(strategic_technologies).service(transfer_modes).service(vsic_sections);
+    cfg.service(st_fields)
+        .service(strategic_technologies)
+        .service(transfer_modes)
+        .service(vsic_sections)
+        .service(countries)
+        .service(currencies)
+        .service(developed_economies);
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -83,4 +89,29 @@ pub async fn vsic_sections(
     params: ApiQuery<VersionParams>,
 ) -> Result<HttpResponse, AppError> {
     list(&state, Scheme::VsicSection, params.0.version)
+}
+
+/// Countries (ISO 3166-1 alpha-2), for the origin of a deal's technology.
+#[utoipa::path(tag = "taxonomy", params(VersionParams), responses((status = 200, body = TermList), (status = 404, description = "No such version", body = crate::error::ProblemBody)))]
+#[get("/taxonomy/countries")]
+pub async fn countries(state: web::Data<AppState>, params: ApiQuery<VersionParams>) -> Result<HttpResponse, AppError> {
+    list(&state, Scheme::Country, params.0.version)
+}
+
+/// Currencies (ISO 4217), for a contract in a foreign currency.
+#[utoipa::path(tag = "taxonomy", params(VersionParams), responses((status = 200, body = TermList), (status = 404, description = "No such version", body = crate::error::ProblemBody)))]
+#[get("/taxonomy/currencies")]
+pub async fn currencies(state: web::Data<AppState>, params: ApiQuery<VersionParams>) -> Result<HttpResponse, AppError> {
+    list(&state, Scheme::Currency, params.0.version)
+}
+
+/// The economies the figures count as developed: the IMF World Economic Outlook's
+/// advanced economies, with the edition as the version.
+#[utoipa::path(tag = "taxonomy", params(VersionParams), responses((status = 200, body = TermList), (status = 404, description = "No such version", body = crate::error::ProblemBody)))]
+#[get("/taxonomy/developed-economies")]
+pub async fn developed_economies(
+    state: web::Data<AppState>,
+    params: ApiQuery<VersionParams>,
+) -> Result<HttpResponse, AppError> {
+    list(&state, Scheme::DevelopedEconomy, params.0.version)
 }

@@ -61,9 +61,39 @@ pub fn moment(at: NaiveDateTime, lang: Lang) -> String {
     }
 }
 
+/// A length of time given in days, as people say it: "12 ngày", "1 năm 3 tháng";
+/// "12 days", "1 year 3 months". A month counts 30 days and a year 365.
+pub fn duration_in_days(days: i64, lang: Lang) -> String {
+    let days = days.max(0);
+    let (years, months) = (days / 365, (days % 365) / 30);
+    let plural = |n: i64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    match (lang, years, months) {
+        (Lang::Vi, 0, 0) => format!("{days} ngày"),
+        (Lang::En, 0, 0) => plural(days, "day", "days"),
+        (Lang::Vi, 0, m) => format!("{m} tháng"),
+        (Lang::En, 0, m) => plural(m, "month", "months"),
+        (Lang::Vi, y, 0) => format!("{y} năm"),
+        (Lang::En, y, 0) => plural(y, "year", "years"),
+        (Lang::Vi, y, m) => format!("{y} năm {m} tháng"),
+        (Lang::En, y, m) => format!("{} {}", plural(y, "year", "years"), plural(m, "month", "months")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn durations_as_people_say_them() {
+        assert_eq!(duration_in_days(0, Lang::Vi), "0 ngày");
+        assert_eq!(duration_in_days(1, Lang::En), "1 day");
+        assert_eq!(duration_in_days(29, Lang::En), "29 days");
+        assert_eq!(duration_in_days(30, Lang::Vi), "1 tháng");
+        assert_eq!(duration_in_days(365, Lang::En), "1 year");
+        assert_eq!(duration_in_days(365 + 95, Lang::Vi), "1 năm 3 tháng");
+        assert_eq!(duration_in_days(2 * 365 + 31, Lang::En), "2 years 1 month");
+        assert_eq!(duration_in_days(-4, Lang::En), "0 days");
+    }
 
     #[test]
     fn amounts_as_people_say_them() {

@@ -30,6 +30,7 @@ struct DashboardPage<'a> {
     downloads: String,
     period_query: String,
     deal_value: Option<String>,
+    verified_value: String,
     errors: FieldErrors,
 }
 
@@ -51,6 +52,7 @@ pub async fn dashboard(
     };
     let drawn = figures.as_ref().map(|f| charts::province(f, &labels)).unwrap_or_default();
     let deal_value = figures.as_ref().and_then(|f| f.matches.deal_value_vnd).map(|v| labels.amount(v));
+    let verified_value = figures.as_ref().map(|f| labels.amount(f.deals.totals.value_vnd)).unwrap_or_default();
     render(&DashboardPage {
         frame: Frame::new(&signed.visitor, lang.pick("Số liệu của tỉnh", "The province's figures"), Section::Review),
         drawn,
@@ -62,6 +64,7 @@ pub async fn dashboard(
         from: query.from,
         to: query.to,
         deal_value,
+        verified_value,
         errors,
         ws,
     })

@@ -20,6 +20,8 @@ mod layering;
 mod listings;
 mod matching;
 mod operations;
+mod outcome_figures;
+mod outcome_journeys;
 mod outcomes;
 mod pages;
 mod reference_data;

@@ -7,16 +7,16 @@ use crate::helpers::listings::wastewater_need;
 use crate::helpers::{Session, TestApp, spawn_app};
 use crate::matching::wastewater_offer;
 
-struct Connected {
-    app: TestApp,
-    seller: Session,
-    buyer: Session,
-    da_nang: Session,
-    match_id: String,
+pub(crate) struct Connected {
+    pub app: TestApp,
+    pub seller: Session,
+    pub buyer: Session,
+    pub da_nang: Session,
+    pub match_id: String,
 }
 
 /// An offer from Đà Nẵng and a need from Cần Thơ, both sides interested.
-async fn connected() -> Connected {
+pub(crate) async fn connected() -> Connected {
     let app = spawn_app().await;
     let seller = app.signed_in("seller@sonhan.vn").await;
     let buyer = app.signed_in("buyer@phongdien.vn").await;
@@ -36,7 +36,7 @@ async fn connected() -> Connected {
     Connected { app, seller, buyer, da_nang, match_id }
 }
 
-fn record() -> Value {
+pub(crate) fn record() -> Value {
     json!({
         "objects": ["process", "know_how"],
         "rights": ["licence_exclusive"],

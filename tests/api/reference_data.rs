@@ -91,3 +91,53 @@ async fn seeded_vocabulary_matches_the_reference_file() {
         assert_eq!(term["ambiguous"], row[5].starts_with("ambiguous token:"));
     }
 }
+
+/// Countries, currencies and the developed economies are served as seeded from their
+/// reference files, each row with its names, and the list's edition as the version.
+#[tokio::test]
+async fn seeded_countries_currencies_and_developed_economies_match_the_reference_files() {
+    let app = spawn_app().await;
+    // (API path, version, CSV, column of the English name, column of the Vietnamese name)
+    let lists: [(&str, &str, &str, usize, Option<usize>); 3] = [
+        (
+            "countries",
+            "iso-codes-4.15",
+            include_str!("../../migrations/reference-data/iso3166_countries.csv"),
+            3,
+            Some(4),
+        ),
+        (
+            "currencies",
+            "iso-codes-4.15",
+            include_str!("../../migrations/reference-data/iso4217_currencies.csv"),
+            2,
+            Some(3),
+        ),
+        (
+            "developed-economies",
+            "WEO-2024-04",
+            include_str!("../../migrations/reference-data/developed_economies.csv"),
+            1,
+            None,
+        ),
+    ];
+    for (path, version, csv_text, english, vietnamese) in lists {
+        let reply = app.get(&format!("/api/v1/taxonomy/{path}")).await;
+        let body = reply.ok();
+        assert_eq!(body["version"], version, "{path}");
+        let served = body["items"].as_array().unwrap();
+        let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
+        let expected: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+        assert_eq!(served.len(), expected.len(), "{path}");
+        for (row, term) in expected.iter().zip(served) {
+            assert_eq!(term["code"], row[0], "{path}");
+            assert_eq!(term["name_en"], row[english], "{path} {}", &row[0]);
+            if let Some(column) = vietnamese {
+                assert_eq!(term["name_vi"], row[column], "{path} {}", &row[0]);
+            }
+        }
+    }
+    let developed = app.get("/api/v1/taxonomy/developed-economies").await;
+    assert_eq!(developed.ok()["items"].as_array().unwrap().len(), 41, "the IMF's 41 advanced economies");
+    assert!(developed.body["items"][0]["source"].as_str().unwrap().contains("World Economic Outlook, April 2024"));
+}

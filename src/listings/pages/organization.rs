@@ -87,7 +87,15 @@ pub async fn profile(
         t("Công nghệ chiến lược", "Strategic technologies"),
         Some(view.strategic_tags.iter().map(|f| labels.tag(f)).collect::<Vec<_>>().join(", ")),
     );
-    push(t("Được duyệt từ", "Approved since"), view.approved_at.as_ref().map(|a| labels.moment(a)));
+    if let Some(trust) = &view.trust {
+        push(
+            t("Được duyệt từ", "Approved since"),
+            trust.approved_since.zip(trust.approved_days).map(|(day, days)| {
+                format!("{} ({})", labels.date(&day), crate::web::display::duration_in_days(days, lang))
+            }),
+        );
+        push(t("Giao dịch đã xác minh", "Verified deals"), Some(trust.verified_deals.to_string()));
+    }
     if let Some(private) = &view.private {
         push(t("Người liên hệ", "Contact person"), private.contact_name.clone());
         push(t("Email liên hệ", "Contact email"), private.contact_email.clone());

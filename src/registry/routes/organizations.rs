@@ -117,6 +117,7 @@ pub async fn organization_view(
     id: String,
 ) -> Result<OrganizationView, AppError> {
     let reader = caller.0.as_ref().map(|p| p.user_id.clone());
+    let today = crate::notify::digest::local_time(state.clock.now()).date();
     let view = state
         .db
         .run(move |conn| {
@@ -127,6 +128,7 @@ pub async fn organization_view(
                 OrganizationView::public(&record)
             };
             view.certificate_standing = store::certificate_standing(conn, &id)?;
+            view.trust = Some(store::trust(conn, &id, today)?);
             Ok(view)
         })
         .await?;

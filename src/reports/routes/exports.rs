@@ -13,6 +13,7 @@ use crate::error::{AppError, FieldError};
 use crate::http::ApiQuery;
 use crate::listings::model::ListingKind;
 use crate::listings::views::ListingView;
+use crate::outcomes::open_data::PublicDeal;
 use crate::registry::model::OrgKind;
 use crate::registry::views::OrganizationView;
 use crate::reports::export::{self, Format, Names, Pager, QueueLine};
@@ -150,6 +151,59 @@ pub async fn export_organizations(
     let (names, tenant) = names_and_province(&state, params.province).await?;
     let name = filename("organizations", tenant.as_deref(), state.clock.now());
     export::respond(state.db.clone(), ApprovedOrganizations { tenant, kind }, String::new(), format, names, &name)
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DealExportParams {
+    /// A province's code: deals with either side in it. The whole country when absent.
+    pub province: Option<String>,
+}
+
+#[derive(Clone)]
+struct CountedDeals {
+    tenant: Option<String>,
+    taxonomy: crate::taxonomy::Taxonomy,
+}
+
+impl Pager for CountedDeals {
+    type Row = PublicDeal;
+    type Cursor = String;
+
+    fn page(&self, conn: &mut DbConnection, after: &String) -> Result<(Vec<PublicDeal>, Option<String>), AppError> {
+        let rows = crate::outcomes::store::counted_deals_page(conn, self.tenant.as_deref(), after, export::PAGE)?;
+        let next = export::after_full_page(&rows, |last| Some(last.0.clone()));
+        let deals = rows.into_iter().map(|row| PublicDeal::of(row, &self.taxonomy)).collect::<Result<_, _>>()?;
+        Ok((deals, next))
+    }
+}
+
+/// Every deal that counts in the figures (confirmed by the other side, or recorded by an
+/// officer): what was transferred, between which provinces, in which month, from where.
+/// The value only when both sides let it be published; never the parties' names.
+#[utoipa::path(
+    tag = "reports",
+    params(("format" = String, Path, description = "`csv` or `json`"), DealExportParams),
+    responses(
+        (status = 200, description = "The deals, streamed (CSV, or a JSON array of deals)", content(
+            (String = "text/csv"),
+            (Vec<PublicDeal> = "application/json"),
+        )),
+        (status = 404, description = "No such province or format", body = crate::error::ProblemBody),
+        (status = 422, body = crate::error::ProblemBody),
+    )
+)]
+#[get("/exports/deals.{format}")]
+pub async fn export_deals(
+    state: web::Data<AppState>,
+    format: web::Path<String>,
+    params: ApiQuery<DealExportParams>,
+) -> Result<HttpResponse, AppError> {
+    let format = format_of(&format)?;
+    let (names, tenant) = names_and_province(&state, params.0.province).await?;
+    let name = filename("deals", tenant.as_deref(), state.clock.now());
+    let pager = CountedDeals { tenant, taxonomy: state.taxonomy.clone() };
+    export::respond(state.db.clone(), pager, String::new(), format, names, &name)
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

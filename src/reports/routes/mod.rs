@@ -14,5 +14,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(targets::delete_target)
         .service(exports::export_listings)
         .service(exports::export_organizations)
+        .service(exports::export_deals)
         .service(exports::export_queue);
 }

@@ -3,6 +3,7 @@
 //! screenshots at 1280 and 390 px under `target/screenshots/`.
 
 pub mod harness;
+mod outcomes;
 mod province;
 
 use fantoccini::key::Key;

@@ -103,3 +103,51 @@ async fn private_pages_are_404_pages_for_the_anonymous_strangers_and_other_provi
         }
     }
 }
+
+/// A match with its deal: the page (deal form, deal, consent form) is for the two sides
+/// and their provinces' officers; anyone else gets the 404 page and never the value.
+#[tokio::test]
+async fn a_match_with_its_deal_is_a_404_page_for_everyone_else() {
+    let crate::outcomes::Connected { app, seller, buyer, match_id, .. } = crate::outcomes::connected().await;
+    let deal = format!("/api/v1/matches/{match_id}/deal");
+    app.post_as(&buyer.access_token, &deal, &crate::outcomes::record()).await.ok();
+    app.post_as(&seller.access_token, &format!("{deal}/confirm"), &serde_json::json!({})).await.ok();
+    let path = format!("/matches/{match_id}");
+    let mut side = Browser::new(&app);
+    side.sign_in("seller@sonhan.vn", &path).await.ok();
+    let own = side.get(&path).await;
+    assert!(own.ok().contains(&format!("action=\"{path}/deal/consent\"")), "the side's consent form");
+
+    app.signed_in("nguoila@example.vn").await;
+    app.staff("canbo@sokhcn.hanoi.gov.vn", "01", "moderator").await;
+    for who in [None, Some("nguoila@example.vn"), Some("canbo@sokhcn.hanoi.gov.vn")] {
+        let mut browser = Browser::new(&app);
+        if let Some(email) = who {
+            browser.sign_in(email, "/").await.ok();
+        }
+        let page = browser.get_once(&path).await;
+        match who {
+            None => assert!(page.location.as_deref().is_some_and(|l| l.starts_with("/sign-in"))),
+            Some(_) => assert_eq!(page.status, 404, "{who:?}"),
+        }
+        browser.get("/").await.ok();
+        for post in [format!("{path}/deal/consent"), format!("{path}/deal"), format!("{path}/deal/confirm")] {
+            let answer = browser.post_once(&post, &[("publish_value", "yes"), ("value_vnd", "1")]).await;
+            assert!(matches!(answer.status.as_u16(), 404 | 303), "{who:?} {post}: {}", answer.status);
+            if answer.status == 303 {
+                assert!(who.is_none() && answer.location.as_deref().is_some_and(|l| l.starts_with("/sign-in")));
+            }
+        }
+        for page in [page.html.as_str()] {
+            for secret in ["987654321", "987.654.321", "987,65", "1-0034567", "15/GCN-SKHCN"] {
+                assert!(!page.contains(secret), "{who:?} saw {secret}");
+            }
+        }
+    }
+    let reader = app.login("seller@sonhan.vn").await;
+    let unchanged = app.get_as(&reader.access_token, &deal).await;
+    assert_eq!(
+        (&unchanged.ok()["offer_publishes_value"], &unchanged.body["value_vnd"]),
+        (&serde_json::json!(false), &serde_json::json!(987_654_321))
+    );
+}

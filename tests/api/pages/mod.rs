@@ -3,6 +3,7 @@
 mod forms;
 mod isolation;
 mod journeys;
+mod outcomes;
 mod personal_data;
 mod security;
 mod text;

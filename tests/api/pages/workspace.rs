@@ -200,7 +200,7 @@ async fn when_two_officers_decide_one_item_the_first_decision_stands_and_the_oth
 }
 
 /// The table behind each chart of a page: figure → row key → its cells.
-fn tables(html: &str) -> std::collections::BTreeMap<String, std::collections::BTreeMap<String, Vec<f64>>> {
+pub(super) fn tables(html: &str) -> std::collections::BTreeMap<String, std::collections::BTreeMap<String, Vec<f64>>> {
     let mut out = std::collections::BTreeMap::new();
     for part in html.split("<table data-figure=\"").skip(1) {
         let figure = part[..part.find('"').unwrap()].to_owned();
