@@ -76,7 +76,22 @@ pub fn test_settings(data_dir: &Path, database_url: &str) -> Settings {
     settings.jobs.poll_interval_ms = 25;
     settings.jobs.backoff_base_secs = 1;
     settings.rate_limit.enabled = false;
+    use_meilisearch_when_asked(&mut settings);
     settings
+}
+
+/// With `TECHBRIDGE_TEST_SEARCH=meilisearch` and `MEILI_URL` (and `MEILI_KEY`) set, the
+/// applications the tests start search with that Meilisearch server, each in an index of
+/// its own, so that the API tests (the marketplace's among them) run on that engine.
+fn use_meilisearch_when_asked(settings: &mut Settings) {
+    if std::env::var("TECHBRIDGE_TEST_SEARCH").as_deref() != Ok("meilisearch") {
+        return;
+    }
+    let url = std::env::var("MEILI_URL").expect("TECHBRIDGE_TEST_SEARCH=meilisearch needs MEILI_URL");
+    settings.search.engine = techbridge::config::SearchEngineKind::Meilisearch;
+    settings.search.meili_url = url;
+    settings.search.meili_key = std::env::var("MEILI_KEY").unwrap_or_default().into();
+    settings.search.meili_index = format!("test_{}", uuid::Uuid::now_v7().simple());
 }
 
 pub async fn spawn_app_with(options: TestOptions) -> TestApp {
