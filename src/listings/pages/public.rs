@@ -182,8 +182,12 @@ struct MarketplacePage<'a> {
     query: MarketQuery,
     errors: FieldErrors,
     total: i64,
+    /// `false`: at least `total` (counting stops at 10 000).
+    total_exact: bool,
     cards: Vec<ListingCard>,
     facets: Vec<FacetView>,
+    /// `false`: the facet counts cover the first 10 000 matches.
+    facets_exact: bool,
     previous: Option<String>,
     next: Option<String>,
     page: u32,
@@ -292,6 +296,7 @@ pub async fn market(
         ),
         None => (0, Vec::new(), Vec::new()),
     };
+    let (total_exact, facets_exact) = results.as_ref().map_or((true, true), |r| (r.total_exact, r.facets_exact));
     let pages = u32::try_from((total + 19) / 20).unwrap_or(u32::MAX).clamp(1, 500);
     let saved_query = serde_json::to_string(&saved_search_query(&query)).unwrap_or_default();
     let title = match query.q.trim() {
@@ -304,8 +309,10 @@ pub async fn market(
         page,
         pages,
         total,
+        total_exact,
         cards,
         facets: facet_views,
+        facets_exact,
         errors,
         saved_query,
         frame: Frame::new(&visitor, title, Section::Marketplace),

@@ -173,3 +173,59 @@ async fn bad_search_parameters_are_named() {
     }
     assert_eq!(app.search_ids("province=99").await, Vec::<String>::new(), "a well-formed unknown code finds nothing");
 }
+
+/// Past 10 000 matches a search says "at least" (API and page), its facets say they
+/// cover the first 10 000, a narrow search stays exact, and a results page carries every
+/// field the listing's own view has.
+#[tokio::test]
+async fn a_search_past_ten_thousand_matches_says_at_least_and_the_page_says_so() {
+    let app = spawn_app().await;
+    let seeded = app
+        .state
+        .db
+        .run(|conn| {
+            let provinces: Vec<(String, String)> =
+                techbridge::tenants::store::list(conn, false)?.into_iter().map(|t| (t.id, t.name_vi)).collect();
+            let now = chrono::Utc::now().naive_utc();
+            let data = techbridge::demo::generate(300, 10_050, 17, &provinces, now);
+            let owner = techbridge::demo::store::create_demo_user(conn, "not-a-real-hash", now)?.unwrap();
+            let validity_days = techbridge::demo::PUBLISHED_WITHIN_DAYS + 30;
+            techbridge::demo::store::insert_orgs(conn, &data.orgs, &owner, now)?;
+            techbridge::demo::store::insert_listings(conn, &data.listings, &data.orgs, &owner, validity_days, now)?;
+            Ok(data.listings.len())
+        })
+        .await
+        .unwrap();
+    assert_eq!(seeded, 10_050);
+    app.state.search.rebuild().await.unwrap();
+
+    // Every demo listing's summary says "Phù hợp …".
+    let broad = app.get("/api/v1/listings?q=phu%20hop&facets=kind,province").await;
+    let body = broad.ok();
+    assert_eq!(
+        (&body["total"], &body["total_exact"], &body["facets_exact"]),
+        (&json!(10_000), &json!(false), &json!(false))
+    );
+    let counted: u64 = body["facets"]["kind"].as_array().unwrap().iter().map(|f| f["count"].as_u64().unwrap()).sum();
+    assert_eq!(counted, 10_000, "the facets count the matches counted");
+    assert_eq!(body["items"].as_array().unwrap().len(), 20);
+
+    // A card is the listing's public view, field for field, with its highlights.
+    let first = &body["items"][0];
+    let id = first["id"].as_str().unwrap();
+    let view = app.get(&format!("/api/v1/listings/{id}")).await.ok().clone();
+    let mut card = first.as_object().unwrap().clone();
+    assert!(card.remove("highlights").is_some(), "a search hit carries its highlights");
+    assert_eq!(serde_json::Value::Object(card), view);
+
+    // A reference number in one description: one match, counted exactly.
+    let narrow = app.get("/api/v1/listings?q=TB-000042&facets=kind").await;
+    let body = narrow.ok();
+    assert_eq!((&body["total"], &body["total_exact"], &body["facets_exact"]), (&json!(1), &json!(true), &json!(true)));
+
+    let page = app.client.get(app.url("/listings?q=phu+hop")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("10000+ kết quả"), "the page says at least");
+    assert!(page.contains(r#"data-facets="partial""#) && page.contains("10 000 kết quả đầu tiên"));
+    let page = app.client.get(app.url("/listings?q=TB-000042")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains(">1 kết quả") && !page.contains(r#"data-facets="partial""#));
+}
