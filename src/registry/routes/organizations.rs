@@ -244,6 +244,11 @@ pub async fn update_organization(
                 },
                 now,
             )?;
+            if status == OrgStatus::Approved && changed.contains(&"legal_name") {
+                // The marketplace shows its listings with its name: they follow it (in a
+                // province that lets a new name stand without review).
+                crate::registry::events::standing_changed(conn, &app.jobs, &id)?;
+            }
             if status == OrgStatus::Approved {
                 let reviewed = review_fields(conn, &after.tenant_id)?;
                 if changed.iter().any(|field| reviewed.iter().any(|r| r == field)) {

@@ -229,3 +229,26 @@ async fn a_search_past_ten_thousand_matches_says_at_least_and_the_page_says_so()
     let page = app.client.get(app.url("/listings?q=TB-000042")).send().await.unwrap().text().await.unwrap();
     assert!(page.contains(">1 kết quả") && !page.contains(r#"data-facets="partial""#));
 }
+
+/// Cards come from the index, so a new name that stands without review reaches them.
+#[tokio::test]
+async fn a_new_name_that_needs_no_review_reaches_the_marketplace_cards() {
+    let Market { app, robot, .. } = market().await;
+    let admin = app.staff("admin@danang.gov.vn", "48", "tenant_admin").await;
+    app.patch_as(&admin.access_token, "/api/v1/tenants/48/settings", &json!({ "org_review_fields": [] })).await.ok();
+    let org =
+        app.get(&format!("/api/v1/listings/{robot}")).await.ok()["organization"]["id"].as_str().unwrap().to_owned();
+    let owner = app.login("owner@example.vn").await;
+    let renamed = app
+        .patch_as(
+            &owner.access_token,
+            &format!("/api/v1/orgs/{org}"),
+            &json!({ "legal_name": "Công ty Robot Hàn Việt" }),
+        )
+        .await;
+    assert_eq!(renamed.ok()["status"], "approved", "the name stands without review here");
+    app.drain_jobs().await;
+    let found = app.get("/api/v1/listings?q=robot").await;
+    let card = &found.ok()["items"][0];
+    assert_eq!((&card["id"], &card["organization"]["legal_name"]), (&json!(robot), &json!("Công ty Robot Hàn Việt")));
+}
