@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
 use async_trait::async_trait;
-use tantivy::directory::MmapDirectory;
+use tantivy::directory::{Advice, MmapDirectory};
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term};
 
 use self::schema::Fields;
@@ -44,11 +44,16 @@ struct CommitPayload {
 
 impl Live {
     fn open(folder: &Path, writer_memory: usize, create: bool) -> Result<Live, SearchError> {
-        let index = if create {
+        if create {
             std::fs::create_dir_all(folder).map_err(engine_error)?;
-            Index::create_in_dir(folder, schema::build().0).map_err(engine_error)?
+        }
+        // Searches read scattered pages (a block of postings here, a stored card there):
+        // the kernel is told not to read ahead, so that the index's pages in memory are the
+        // ones searches use, not their neighbours.
+        let directory = MmapDirectory::open_with_madvice(folder, Advice::Random).map_err(engine_error)?;
+        let index = if create {
+            Index::create(directory, schema::build().0, tantivy::IndexSettings::default()).map_err(engine_error)?
         } else {
-            let directory = MmapDirectory::open(folder).map_err(engine_error)?;
             Index::open(directory).map_err(engine_error)?
         };
         schema::register_analyzers(&index);

@@ -280,15 +280,16 @@ fn subsets_of(len: usize, n: usize) -> Vec<Vec<usize>> {
 pub struct Retrieval {
     /// Every match (what is counted).
     pub query: Box<dyn Query>,
-    /// When the matches are a flat list of terms, all required or all optional, (and
-    /// perhaps a few phrases besides): the terms, whose best hits the engine finds by
-    /// skipping blocks of postings that cannot reach them (block-max WAND), and the
-    /// phrases, whose matches are all looked at. `None`: every match is looked at.
+    /// When the matches are what one or more flat lists of terms find (each all required
+    /// or all optional), and perhaps a few phrases besides: the lists, whose best hits the
+    /// engine finds by skipping blocks of postings that cannot reach them (block-max
+    /// WAND), and the phrases, whose matches are all looked at. `None`: every match is
+    /// looked at.
     pub pruned: Option<Pruned>,
 }
 
 pub struct Pruned {
-    pub terms: Box<dyn Query>,
+    pub term_lists: Vec<Box<dyn Query>>,
     pub phrases: Option<Box<dyn Query>>,
 }
 
@@ -303,16 +304,92 @@ pub fn retrieval_query(fields: &Fields, clauses: &[Clause], need: Need, spelling
     let pruned = match need {
         _ if clauses.is_empty() => None,
         Need::All if as_typed && clauses.iter().all(|c| matches!(c, Clause::Word(_))) => {
-            Some(Pruned { terms: query.box_clone(), phrases: None })
+            Some(Pruned { term_lists: vec![query.box_clone()], phrases: None })
         }
-        Need::All | Need::AtLeast(_) => None,
+        Need::All if as_typed => every_word_as_spelled(fields, clauses),
+        Need::All => None,
+        // Most of the words: each combination of that many is an intersection of its own.
+        Need::AtLeast(n) if as_typed => {
+            let words: Vec<&Word> = clauses.iter().flat_map(Clause::words).collect();
+            let subsets = subsets_of(words.len(), n);
+            (subsets.len() <= MAX_SUBSETS).then(|| {
+                let mut term_lists: Vec<Box<dyn Query>> = subsets
+                    .into_iter()
+                    .map(|subset| {
+                        combine(
+                            subset.into_iter().map(|i| term_query(fields.all_folded, &words[i].folded, 1.0)).collect(),
+                            Occur::Must,
+                        )
+                    })
+                    .collect();
+                let (variant_terms, phrases) = variants(fields, clauses);
+                term_lists.extend(variant_terms);
+                Pruned { term_lists, phrases: (!phrases.is_empty()).then(|| combine(phrases, Occur::Should)) }
+            })
+        }
+        Need::AtLeast(_) => None,
         Need::Any => {
             let (terms, phrases) = any_word(fields, clauses, spellings);
             let phrases = (!phrases.is_empty()).then(|| combine(phrases, Occur::Should));
-            Some(Pruned { terms: combine(terms, Occur::Should), phrases })
+            Some(Pruned { term_lists: vec![combine(terms, Occur::Should)], phrases })
         }
     };
     Retrieval { query, pruned }
+}
+
+/// Every part, a vocabulary term as typed or as one of its variants: one intersection per
+/// way of reading the query (a variant of several words makes its intersection a phrase
+/// search, looked at in full); `None` when there are too many ways.
+fn every_word_as_spelled(fields: &Fields, clauses: &[Clause]) -> Option<Pruned> {
+    // Each way: its terms, and whether it holds a phrase.
+    let mut ways: Vec<(Queries, bool)> = vec![(Vec::new(), false)];
+    for clause in clauses {
+        let options: Vec<(Queries, bool)> = match clause {
+            Clause::Word(word) => vec![(vec![term_query(fields.all_folded, &word.folded, 1.0)], false)],
+            Clause::Variant { words, alternatives } => {
+                let typed = words.iter().map(|w| term_query(fields.all_folded, &w.folded, 1.0)).collect();
+                std::iter::once((typed, false))
+                    .chain(alternatives.iter().filter_map(|alt| {
+                        variant_in(fields.all_exact, alt, VARIANT_WEIGHT).map(|q| (vec![q], alt.len() > 1))
+                    }))
+                    .collect()
+            }
+        };
+        if ways.len() * options.len() > MAX_SUBSETS {
+            return None;
+        }
+        ways = ways
+            .iter()
+            .flat_map(|(terms, phrase)| {
+                options.iter().map(move |(more, more_phrase)| {
+                    let mut all: Queries = terms.iter().map(|q| q.box_clone()).collect();
+                    all.extend(more.iter().map(|q| q.box_clone()));
+                    (all, *phrase || *more_phrase)
+                })
+            })
+            .collect();
+    }
+    let (mut term_lists, mut phrases) = (Vec::new(), Vec::new());
+    for (terms, phrase) in ways {
+        let way = combine(terms, Occur::Must);
+        if phrase { phrases.push(way) } else { term_lists.push(way) }
+    }
+    Some(Pruned { term_lists, phrases: (!phrases.is_empty()).then(|| combine(phrases, Occur::Should)) })
+}
+
+/// The variants of the query's terms: those of one word as terms of the exact text, those
+/// of several as phrases.
+fn variants(fields: &Fields, clauses: &[Clause]) -> (Queries, Queries) {
+    let (mut terms, mut phrases): (Queries, Queries) = (Vec::new(), Vec::new());
+    for clause in clauses {
+        if let Clause::Variant { alternatives, .. } = clause {
+            for alternative in alternatives {
+                let query = variant_in(fields.all_exact, alternative, VARIANT_WEIGHT);
+                if alternative.len() == 1 { terms.extend(query) } else { phrases.extend(query) }
+            }
+        }
+    }
+    (terms, phrases)
 }
 
 /// The query's words (with their near spellings) and one-word variants as terms of the
@@ -328,15 +405,8 @@ fn any_word(fields: &Fields, clauses: &[Clause], spellings: Spellings<'_>) -> (Q
                 .map(|s| term_query(fields.all_folded, s, TYPO_WEIGHT)),
         );
     }
-    let mut phrases = Vec::new();
-    for clause in clauses {
-        if let Clause::Variant { alternatives, .. } = clause {
-            for alternative in alternatives {
-                let query = variant_in(fields.all_exact, alternative, VARIANT_WEIGHT);
-                if alternative.len() == 1 { terms.extend(query) } else { phrases.extend(query) }
-            }
-        }
-    }
+    let (variant_terms, phrases) = variants(fields, clauses);
+    terms.extend(variant_terms);
     (terms, phrases)
 }
 
@@ -567,13 +637,16 @@ mod tests {
         let none = |_: &Word| Vec::new();
         let plain = clauses("robot han tu dong", &v);
         assert!(retrieval_query(&fields, &plain, Need::All, &none).pruned.is_some());
-        assert!(retrieval_query(&fields, &plain, Need::AtLeast(3), &none).pruned.is_none());
+        let most = retrieval_query(&fields, &plain, Need::AtLeast(3), &none).pruned.expect("four intersections");
+        assert_eq!(most.term_lists.len(), 4);
         let typo = |w: &Word| if w.folded == "dong" { vec!["dang".to_owned()] } else { Vec::new() };
         assert!(retrieval_query(&fields, &plain, Need::All, &typo).pruned.is_none(), "a word with its spellings");
         let any = retrieval_query(&fields, &clauses("tinh bột khoai mì", &v), Need::Any, &none);
         let pruned = any.pruned.expect("any word: a flat list of terms");
         let mut terms = Vec::new();
-        pruned.terms.query_terms(&mut |term, _| terms.push(term.value().as_str().unwrap_or_default().to_owned()));
+        assert_eq!(pruned.term_lists.len(), 1);
+        pruned.term_lists[0]
+            .query_terms(&mut |term, _| terms.push(term.value().as_str().unwrap_or_default().to_owned()));
         for expected in ["tinh", "bot", "khoai", "mi", "sắn", "cassava"] {
             assert!(terms.contains(&expected.to_owned()), "{expected} in {terms:?}");
         }

@@ -70,21 +70,13 @@ pub(super) fn search(
         }
         let scoring = query::scoring_parts(fields, &clauses, &spellings);
         let ranked = match (request.sort, best, &retrieval.pruned) {
-            (Sort::Relevance, Some(mut best), Some(pruned)) if candidates => {
-                gather_pruned(&searcher, &*pruned.terms, &scope, &mut best)?;
-                if let Some(phrases) = &pruned.phrases {
-                    count_matches(&searcher, &**phrases, &scope, &[], false, Some(&mut best))?;
-                }
-                best.into_ranked()
+            (Sort::Relevance, Some(_), Some(pruned)) if candidates => {
+                best_pruned(&searcher, pruned, &scope, window)?.into_ranked()
             }
             (Sort::Relevance, Some(best), _) if candidates => best.into_ranked(),
             (Sort::Relevance, Some(best), _) => rescore(&searcher, best, &scoring, want)?,
             (Sort::Relevance, None, Some(pruned)) => {
-                let mut best = best_pruned(&searcher, &*pruned.terms, &scope, window)?;
-                if let Some(phrases) = &pruned.phrases {
-                    count_matches(&searcher, &**phrases, &scope, &[], false, Some(&mut best))?;
-                }
-                rescore(&searcher, best, &scoring, want)?
+                rescore(&searcher, best_pruned(&searcher, pruned, &scope, window)?, &scoring, want)?
             }
             _ => newest(&searcher, &*retrieval.query, &scope, want)?,
         };
@@ -297,38 +289,54 @@ fn count_matches(
     Ok(Tally { matches, exact, facets: counts.finish(), facets_exact })
 }
 
-/// The best `window` hits of a flat list of terms, found by block-max WAND: whole blocks of
-/// postings that cannot beat the worst kept hit are skipped.
+/// The best `window` hits of what each list of terms finds, by block-max WAND (whole
+/// blocks of postings that cannot beat the worst kept hit are skipped), and of every
+/// phrase match; a hit found by several lists keeps its best score.
 fn best_pruned(
     searcher: &Searcher,
-    terms: &dyn Query,
+    pruned: &query::Pruned,
     scope: &Scope,
     window: usize,
 ) -> Result<BestScores, SearchError> {
-    let mut best = BestScores::new(window);
-    gather_pruned(searcher, terms, scope, &mut best)?;
-    Ok(best)
-}
-
-fn gather_pruned(
-    searcher: &Searcher,
-    terms: &dyn Query,
-    scope: &Scope,
-    best: &mut BestScores,
-) -> Result<(), SearchError> {
-    let weight = terms.weight(EnableScoring::enabled_from_searcher(searcher)).map_err(engine_error)?;
-    for (ord, reader) in searcher.segment_readers().iter().enumerate() {
-        let segment = ord as u32;
-        weight
-            .for_each_pruning(best.threshold(), reader, &mut |doc, score| {
-                if scope.admits(ord, reader, doc) {
-                    best.push(score, DocAddress::new(segment, doc));
-                }
-                best.threshold()
-            })
-            .map_err(engine_error)?;
+    let mut lists = Vec::with_capacity(pruned.term_lists.len());
+    for terms in &pruned.term_lists {
+        let mut best = BestScores::new(window);
+        let weight = terms.weight(EnableScoring::enabled_from_searcher(searcher)).map_err(engine_error)?;
+        for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+            let segment = ord as u32;
+            weight
+                .for_each_pruning(best.threshold(), reader, &mut |doc, score| {
+                    if scope.admits(ord, reader, doc) {
+                        best.push(score, DocAddress::new(segment, doc));
+                    }
+                    best.threshold()
+                })
+                .map_err(engine_error)?;
+        }
+        lists.push(best);
     }
-    Ok(())
+    if let Some(phrases) = &pruned.phrases {
+        let mut best = BestScores::new(window);
+        count_matches(searcher, &**phrases, scope, &[], false, Some(&mut best))?;
+        lists.push(best);
+    }
+    if lists.len() == 1
+        && let Some(only) = lists.pop()
+    {
+        return Ok(only);
+    }
+    let mut found: HashMap<DocAddress, Score> = HashMap::new();
+    for (score, address) in lists.into_iter().flat_map(BestScores::into_ranked) {
+        let kept = found.entry(address).or_insert(score);
+        *kept = kept.max(score);
+    }
+    let mut best = BestScores::new(window);
+    let mut merged: Vec<(Score, DocAddress)> = found.into_iter().map(|(address, score)| (score, address)).collect();
+    merged.sort_by(|a, b| a.1.cmp(&b.1));
+    for (score, address) in merged {
+        best.push(score, address);
+    }
+    Ok(best)
 }
 
 /// The best `want` of the hits retrieval kept, scored again part by part (field and
@@ -717,6 +725,35 @@ mod tests {
             assert_eq!(untied[..], reference[..untied.len()], "{text}");
             assert!(found.hits.iter().all(|h| h.card.contains(&h.id)), "cards come with the hits");
         }
+    }
+
+    #[test]
+    fn most_of_the_words_found_combination_by_combination_rank_as_every_match_would() {
+        let (_dir, live) = index(600);
+        let searcher = live.reader.searcher();
+        let text = "robot lúa cảm biến";
+        let clauses = query::clauses(text, &Vocabulary::default());
+        let none = |_: &Word| Vec::new();
+        let retrieval = query::retrieval_query(&live.fields, &clauses, query::Need::AtLeast(3), &none);
+        let pruned = retrieval.pruned.expect("four combinations of three words");
+        let scope = live.scope(&searcher, &Filters::default()).unwrap();
+        let tally = count_matches(&searcher, &*retrieval.query, &scope, &[], false, None).unwrap();
+        assert!(tally.matches > 10 && tally.matches <= RERANK_WINDOW as u64, "{}", tally.matches);
+        let best = best_pruned(&searcher, &pruned, &scope, RERANK_WINDOW).unwrap();
+        let ranked = rescore(&searcher, best, &query::scoring_parts(&live.fields, &clauses, &none), 10).unwrap();
+        let hits: Vec<Hit> = ranked
+            .iter()
+            .map(|(score, address)| {
+                let doc: TantivyDocument = searcher.doc(*address).unwrap();
+                let id = doc.get_first(live.fields.id).and_then(|v| v.as_str()).unwrap().to_owned();
+                Hit { id, score: *score, highlights: None, card: String::new(), profile: String::new() }
+            })
+            .collect();
+        let found = SearchResults { hits, ..Default::default() };
+        let reference = exhaustive(&live, text, query::Need::AtLeast(3), true, &Filters::default(), 10);
+        let untied = untied(&found);
+        assert!(!untied.is_empty());
+        assert_eq!(untied[..], reference[..untied.len()]);
     }
 
     #[test]
