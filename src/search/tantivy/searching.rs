@@ -332,7 +332,7 @@ fn best_pruned(
     }
     let mut best = BestScores::new(window);
     let mut merged: Vec<(Score, DocAddress)> = found.into_iter().map(|(address, score)| (score, address)).collect();
-    merged.sort_by(|a, b| a.1.cmp(&b.1));
+    merged.sort_by_key(|m| m.1);
     for (score, address) in merged {
         best.push(score, address);
     }
