@@ -40,6 +40,9 @@ pub struct Search {
     source: Arc<dyn DocumentSource>,
     /// Pages of repeated marketplace searches.
     results: Option<ResultCache>,
+    /// Moves on with every change this instance applies to the index (every instance
+    /// applies every change, a shared index's too), so that no cached page outlives one.
+    applied: std::sync::atomic::AtomicU64,
     /// Held while applying changes or rebuilding: one at a time per instance.
     follow: tokio::sync::Mutex<Following>,
 }
@@ -83,7 +86,14 @@ pub fn listing_changed(conn: &mut DbConnection, listing_id: &str) -> Result<(), 
 
 impl Search {
     pub fn new(engine: Arc<dyn SearchEngine>, db: Db, source: Arc<dyn DocumentSource>) -> Search {
-        Search { engine, db, source, results: None, follow: tokio::sync::Mutex::new(Following::default()) }
+        Search {
+            engine,
+            db,
+            source,
+            results: None,
+            applied: Default::default(),
+            follow: tokio::sync::Mutex::new(Following::default()),
+        }
     }
 
     /// Keeps pages of repeated searches (see [`ResultCache`]).
@@ -98,13 +108,22 @@ impl Search {
         let Some(cache) = &self.results else {
             return Ok(Arc::new(self.engine.search(query).await?));
         };
-        let generation = self.engine.generation();
+        let generation = self.generation();
         if let Some(page) = cache.get(&query, generation) {
             return Ok(page);
         }
         let page = Arc::new(self.engine.search(query.clone()).await?);
         cache.insert(query, generation, page.clone());
         Ok(page)
+    }
+
+    /// Moves on whenever what searches find may have changed.
+    fn generation(&self) -> u64 {
+        self.engine.generation().wrapping_add(self.applied.load(std::sync::atomic::Ordering::Acquire))
+    }
+
+    fn applied_one(&self) {
+        self.applied.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
     }
 
     /// Brings the index up to the end of the change log (building it first when it has
@@ -172,7 +191,9 @@ impl Search {
         let public = db.run(move |conn| source.public_documents(conn, &lookup)).await.map_err(engine_error)?;
         let public_ids: HashSet<&str> = public.iter().map(|d| d.id.as_str()).collect();
         let hidden: Vec<String> = ids.iter().filter(|id| !public_ids.contains(id.as_str())).cloned().collect();
-        self.engine.apply(public, hidden, position).await?;
+        let applied = self.engine.apply(public, hidden, position).await;
+        self.applied_one();
+        applied?;
         if self.engine.is_shared() {
             let name = self.position_name();
             db.run(move |conn| changes::store_position(conn, &name, position)).await.map_err(engine_error)?;
@@ -216,7 +237,9 @@ impl Search {
             rebuild.add(chunk).await?;
         }
         rebuild.start_from(position);
-        rebuild.finish().await?;
+        let finished = rebuild.finish().await;
+        self.applied_one();
+        finished?;
         if self.engine.is_shared() {
             let name = self.position_name();
             db.run(move |conn| changes::store_position(conn, &name, position)).await.map_err(engine_error)?;

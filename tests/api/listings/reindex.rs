@@ -35,6 +35,10 @@ async fn reindex_after_deleting_the_index_restores_identical_results() {
     };
 
     let app = spawn_app_with(TestOptions { tweak: Some(Box::new(settings.clone())), ..Default::default() }).await;
+    if app.state.search.engine.is_shared() {
+        eprintln!("skipped: the search index is not a folder of this instance's data directory");
+        return;
+    }
     let owner = app.signed_in("owner@example.vn").await;
     let moderator = app.staff("mod@cantho.gov.vn", "92", "moderator").await;
     let org = app.approved_org_in(&owner, &moderator, "92", "Hợp tác xã Tái Tạo", 30).await;
