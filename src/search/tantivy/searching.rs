@@ -520,15 +520,9 @@ enum FacetColumn {
     Number { column: Column<u64>, counts: HashMap<u64, u64> },
 }
 
+/// The index names each facet's column as the facet is named (see `schema::build`).
 fn column_name(facet: Facet) -> &'static str {
-    match facet {
-        Facet::Kind => "kind",
-        Facet::Province => "province",
-        Facet::StField => "st_field",
-        Facet::Tag => "tag",
-        Facet::Mode => "transfer_mode",
-        Facet::Trl => "trl",
-    }
+    facet.name()
 }
 
 impl FacetColumns {
