@@ -51,11 +51,11 @@ pub(super) fn search(
         if as_typed {
             tried.push(pass.need);
         }
-        let telling = if pass.need == query::Need::Any { telling_words(&searcher, live, &clauses) } else { None };
-        let retrieval = query::retrieval_query(fields, telling.as_deref().unwrap_or(&clauses), pass.need, &spellings);
         // Candidates for matching are judged by matching itself: the best by retrieval
         // are enough, and how many there are in all does not matter.
         let candidates = request.strategy == Strategy::AnyWords && request.facets.is_empty();
+        let telling = if candidates { telling_words(&searcher, live, &clauses) } else { None };
+        let retrieval = query::retrieval_query(fields, telling.as_deref().unwrap_or(&clauses), pass.need, &spellings);
         let window = if candidates { want } else { want.div_ceil(RERANK_WINDOW).max(1) * RERANK_WINDOW };
         // What cannot be pruned is ranked while it is counted: one walk over the matches.
         let mut best = (request.sort == Sort::Relevance && (retrieval.pruned.is_none() || candidates))
@@ -117,9 +117,10 @@ pub(super) fn search(
 /// A word in more than one listing in this many tells little of what a listing is about.
 const COMMON_IN: u64 = 4;
 
-/// For a search that takes any of its words: the query without the words that most of the
-/// market contains ("phù hợp", "công nghệ" in a long text), which would each bring in a
-/// large part of it while telling nothing; `None` when there are none, or only such words.
+/// For match candidates (any of a listing's words): the query without the words that over a
+/// quarter of the market contains ("phù hợp", "công nghệ" in a long text), which would each
+/// bring in a large part of it while telling little; `None` when there are none, or only
+/// such words. The words still count when matching scores the candidates.
 fn telling_words(searcher: &Searcher, live: &Live, clauses: &[query::Clause]) -> Option<Vec<query::Clause>> {
     let listings = searcher.num_docs();
     let common = |clause: &query::Clause| match clause {
