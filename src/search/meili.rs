@@ -16,7 +16,7 @@ use super::{
 };
 use crate::templates::escape_html;
 use crate::text::fold;
-use crate::vocabulary::Vocabulary;
+use crate::vocabulary::{self, Vocabulary};
 use std::sync::Arc;
 
 const HIGHLIGHT_START: &str = "\u{E000}";
@@ -25,6 +25,27 @@ const TASK_TIMEOUT: Duration = Duration::from_secs(120);
 /// Relevance pages within the first this many hits are re-ranked so that exact spellings
 /// come first; deeper pages keep Meilisearch's order.
 const EXACT_RERANK_WINDOW: usize = 100;
+
+/// Meilisearch looks up synonyms for runs of at most this many words of a query.
+const SYNONYM_MAX_WORDS: usize = 3;
+
+/// The one made-up word that stands for a longer vocabulary term ("xử lý nước thải",
+/// "máy bay không người lái") in the index's synonyms and in queries, since Meilisearch
+/// would not look the term up whole. Letters only, so that its tokenizer keeps it one word;
+/// derived from the term, so that every instance and version agrees.
+fn stand_in(term: &str) -> String {
+    // FNV-1a
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in term.as_bytes() {
+        hash = (hash ^ u64::from(*byte)).wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    let mut word = String::from("tbvocab");
+    for _ in 0..13 {
+        word.push(char::from(b'a' + (hash % 26) as u8));
+        hash /= 26;
+    }
+    word
+}
 
 fn engine_error(error: impl std::fmt::Display) -> SearchError {
     SearchError::Engine(format!("meilisearch: {error}"))
@@ -115,6 +136,31 @@ impl MeiliEngine {
         Ok(engine)
     }
 
+    /// The query with each vocabulary term longer than Meilisearch's synonym window
+    /// replaced by its stand-in, whose synonyms are the term itself and its variants.
+    fn with_stand_ins(&self, text: &str) -> String {
+        let tokens = vocabulary::tokens(text);
+        let spans = self.vocabulary.spans(&tokens, !vocabulary::has_marks(text));
+        let long = |span: &vocabulary::Span| {
+            span.len > SYNONYM_MAX_WORDS && !self.vocabulary.alternatives(span.term).is_empty()
+        };
+        if !spans.iter().any(long) {
+            return text.to_owned();
+        }
+        let mut words = Vec::with_capacity(tokens.len());
+        let mut at = 0;
+        for span in spans.iter().filter(|span| long(span)) {
+            if span.start < at {
+                continue;
+            }
+            words.extend(tokens[at..span.start].iter().map(|t| t.lower.clone()));
+            words.push(stand_in(&self.vocabulary.term(span.term).term));
+            at = span.start + span.len;
+        }
+        words.extend(tokens[at..].iter().map(|t| t.lower.clone()));
+        words.join(" ")
+    }
+
     async fn wait(&self, task: TaskInfo) -> Result<(), SearchError> {
         let task = task
             .wait_for_completion(&self.client, Some(Duration::from_millis(20)), Some(TASK_TIMEOUT))
@@ -129,9 +175,17 @@ impl MeiliEngine {
     /// Searchable, filterable and sortable attributes, one typo from 4 letters on as in
     /// the embedded engine, and the vocabulary's variants as one-way synonyms (an
     /// ambiguous word such as "thơm" finds dứa, a search for dứa never finds "gạo thơm").
+    /// A term of more than three words goes by its stand-in as well.
     async fn configure(&self, uid: &str) -> Result<(), SearchError> {
-        let synonyms: std::collections::HashMap<String, Vec<String>> =
-            self.vocabulary.one_way_synonyms().into_iter().collect();
+        let mut synonyms = std::collections::HashMap::new();
+        for (term, variants) in self.vocabulary.one_way_synonyms() {
+            if vocabulary::tokens(&term).len() > SYNONYM_MAX_WORDS {
+                let mut found_by = vec![term.clone()];
+                found_by.extend(variants.iter().cloned());
+                synonyms.insert(stand_in(&term), found_by);
+            }
+            synonyms.insert(term, variants);
+        }
         let settings = Settings::new()
             .with_synonyms(synonyms)
             .with_searchable_attributes(["title_vi", "summary", "keywords", "title_en", "description"])
@@ -291,7 +345,8 @@ impl SearchEngine for MeiliEngine {
 
     async fn search(&self, query: SearchQuery) -> Result<SearchResults, SearchError> {
         let index = self.client.index(&self.index);
-        let text: String = query.text.clone().unwrap_or_default().chars().take(500).collect();
+        let typed: String = query.text.clone().unwrap_or_default().chars().take(500).collect();
+        let text = self.with_stand_ins(&typed);
         let filter = filter_expression(&query);
         let facets: Vec<&str> = query.facets.iter().map(|f| facet_attribute(*f)).collect();
         let sort = ["published_at:desc"];
@@ -300,14 +355,16 @@ impl SearchEngine for MeiliEngine {
             Strategy::AnyWords => &[MatchingStrategies::LAST],
         };
         if query.strategy == Strategy::AnyWords && query.facets.is_empty() {
-            let words: Vec<String> =
-                super::tantivy::query::clauses(&text, &self.vocabulary).iter().map(|c| c.text()).collect();
+            let words: Vec<String> = super::tantivy::query::clauses(&typed, &self.vocabulary)
+                .iter()
+                .map(|c| self.with_stand_ins(&c.text()))
+                .collect();
             if words.len() > 1 {
                 return self.any_word_search(&query, &words, &filter).await;
             }
         }
         let query_words: Vec<String> =
-            super::tantivy::query::words(&text).into_iter().map(|w| w.exact).filter(|w| w != &fold(w)).collect();
+            super::tantivy::query::words(&typed).into_iter().map(|w| w.exact).filter(|w| w != &fold(w)).collect();
         let rerank = query.sort == Sort::Relevance
             && query.strategy == Strategy::AllWords
             && !query_words.is_empty()
@@ -439,6 +496,34 @@ mod tests {
             "kind = \"need\" AND st_fields = \"4\\\" OR kind = \\\"x\" AND trl >= 3 AND \
 ((kind = \"offer\" AND price_vnd <= 100) OR (kind = \"need\" AND budget_min_vnd <= 100)) AND org_id != \"o1\""
         );
+    }
+
+    fn engine() -> MeiliEngine {
+        let vocabulary =
+            Vocabulary::from_csv("2026.1", include_str!("../../migrations/reference-data/vocabulary_variants.csv"))
+                .unwrap();
+        MeiliEngine {
+            client: Client::new("http://127.0.0.1:1", None::<String>).unwrap(),
+            index: "listings".into(),
+            vocabulary: Arc::new(vocabulary),
+        }
+    }
+
+    #[test]
+    fn terms_longer_than_the_synonym_window_go_by_their_stand_in() {
+        let engine = engine();
+        let drone = stand_in("máy bay không người lái");
+        assert_eq!(engine.with_stand_ins("Máy bay không người lái phun thuốc"), format!("{drone} phun thuốc"));
+        // Typed without diacritics, the term is still found and stood in for.
+        assert_eq!(engine.with_stand_ins("may bay khong nguoi lai"), drone);
+        assert_eq!(
+            engine.with_stand_ins("xử lý nước thải trại heo"),
+            format!("{} trại heo", stand_in("xử lý nước thải"))
+        );
+        // Up to three words Meilisearch applies the synonyms itself: the query is left as typed.
+        assert_eq!(engine.with_stand_ins("tinh bột khoai mì"), "tinh bột khoai mì");
+        assert_ne!(stand_in("xử lý nước thải"), drone);
+        assert!(drone.chars().all(|c| c.is_ascii_lowercase()));
     }
 
     #[test]
