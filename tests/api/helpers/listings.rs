@@ -55,6 +55,29 @@ pub fn merge(mut base: Value, extra: Value) -> Value {
 }
 
 impl TestApp {
+    /// Demo organizations and published listings straight into the database, as
+    /// `seed-demo` makes them; returns how many listings were stored. They stay valid for
+    /// longer than the demo's publication dates go back, so that no seeded listing is
+    /// already due to expire (an expiry run would otherwise take some away mid-test).
+    pub async fn seed_demo_market(&self, orgs: usize, listings: usize, seed: u64) -> usize {
+        self.state
+            .db
+            .run(move |conn| {
+                let provinces: Vec<(String, String)> =
+                    techbridge::tenants::store::list(conn, false)?.into_iter().map(|t| (t.id, t.name_vi)).collect();
+                let now = chrono::Utc::now().naive_utc();
+                let data = techbridge::demo::generate(orgs, listings, seed, &provinces, now);
+                let owner = techbridge::demo::store::create_demo_user(conn, "not-a-real-hash", now)?
+                    .expect("a fresh database has no demo user yet");
+                let validity_days = techbridge::demo::PUBLISHED_WITHIN_DAYS + 30;
+                techbridge::demo::store::insert_orgs(conn, &data.orgs, &owner, now)?;
+                techbridge::demo::store::insert_listings(conn, &data.listings, &data.orgs, &owner, validity_days, now)?;
+                Ok(data.listings.len())
+            })
+            .await
+            .expect("seed the demo market")
+    }
+
     /// An approved organization in `province` owned by `owner`, approved by `moderator`.
     pub async fn approved_org_in(
         &self,

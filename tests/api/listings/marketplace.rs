@@ -180,22 +180,7 @@ async fn bad_search_parameters_are_named() {
 #[tokio::test]
 async fn a_search_past_ten_thousand_matches_says_at_least_and_the_page_says_so() {
     let app = spawn_app().await;
-    let seeded = app
-        .state
-        .db
-        .run(|conn| {
-            let provinces: Vec<(String, String)> =
-                techbridge::tenants::store::list(conn, false)?.into_iter().map(|t| (t.id, t.name_vi)).collect();
-            let now = chrono::Utc::now().naive_utc();
-            let data = techbridge::demo::generate(300, 10_050, 17, &provinces, now);
-            let owner = techbridge::demo::store::create_demo_user(conn, "not-a-real-hash", now)?.unwrap();
-            let validity_days = techbridge::demo::PUBLISHED_WITHIN_DAYS + 30;
-            techbridge::demo::store::insert_orgs(conn, &data.orgs, &owner, now)?;
-            techbridge::demo::store::insert_listings(conn, &data.listings, &data.orgs, &owner, validity_days, now)?;
-            Ok(data.listings.len())
-        })
-        .await
-        .unwrap();
+    let seeded = app.seed_demo_market(300, 10_050, 17).await;
     assert_eq!(seeded, 10_050);
     app.state.search.rebuild().await.unwrap();
 

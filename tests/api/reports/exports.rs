@@ -173,24 +173,7 @@ async fn moderators_export_their_own_queue() {
 #[tokio::test]
 async fn exports_page_through_more_than_one_page() {
     let app = crate::helpers::spawn_app().await;
-    let seeded = app
-        .state
-        .db
-        .run(|conn| {
-            let provinces: Vec<(String, String)> =
-                techbridge::tenants::store::list(conn, false)?.into_iter().map(|t| (t.id, t.name_vi)).collect();
-            let now = chrono::Utc::now().naive_utc();
-            let data = techbridge::demo::generate(1_200, 1_300, 11, &provinces, now);
-            let owner = techbridge::demo::store::create_demo_user(conn, "not-a-real-hash", now)?.unwrap();
-            techbridge::demo::store::insert_orgs(conn, &data.orgs, &owner, now)?;
-            // Valid for longer than the demo's publication dates go back, so that no seeded
-            // listing is already due to expire: an expiry run would otherwise shrink the export.
-            let validity_days = techbridge::demo::PUBLISHED_WITHIN_DAYS + 30;
-            techbridge::demo::store::insert_listings(conn, &data.listings, &data.orgs, &owner, validity_days, now)?;
-            Ok(data.listings.len())
-        })
-        .await
-        .unwrap();
+    let seeded = app.seed_demo_market(1_200, 1_300, 11).await;
     let (_, rows) = csv_export(&app, None, "/api/v1/exports/listings.csv").await;
     assert_eq!(rows.len(), seeded);
     let ids: Vec<&str> = rows.iter().map(|r| r["id"].as_str()).collect();
