@@ -521,23 +521,19 @@ enum FacetColumn {
     Number { column: Column<u64>, counts: HashMap<u64, u64> },
 }
 
-/// The index names each facet's column as the facet is named (see `schema::build`).
-fn column_name(facet: Facet) -> &'static str {
-    facet.name()
-}
-
 impl FacetColumns {
+    /// Each facet's column, named as the facet is (see `schema::build`).
     fn open(reader: &SegmentReader, facets: &[Facet]) -> Result<FacetColumns, SearchError> {
         let fast = reader.fast_fields();
         let mut columns = Vec::with_capacity(facets.len());
         for facet in facets {
             columns.push(match facet {
                 Facet::Trl => FacetColumn::Number {
-                    column: fast.u64(column_name(*facet)).map_err(engine_error)?,
+                    column: fast.u64(facet.name()).map_err(engine_error)?,
                     counts: HashMap::new(),
                 },
                 _ => {
-                    let column = fast.str(column_name(*facet)).map_err(engine_error)?;
+                    let column = fast.str(facet.name()).map_err(engine_error)?;
                     let terms = column.as_ref().map_or(0, |c| c.num_terms());
                     FacetColumn::Text { column, counts: vec![0; terms] }
                 }
