@@ -14,7 +14,7 @@ use async_trait::async_trait;
 use tantivy::directory::{Advice, MmapDirectory};
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term};
 
-use self::schema::Fields;
+use self::schema::{Fields, VariantPhrases};
 use self::scope::{FilterSets, Scope};
 use super::{Filters, ListingDoc, Rebuild, SearchEngine, SearchError, SearchQuery, SearchResults};
 use crate::vocabulary::Vocabulary;
@@ -30,6 +30,9 @@ struct Live {
     reader: IndexReader,
     writer: Mutex<IndexWriter<TantivyDocument>>,
     fields: Fields,
+    /// What of the vocabulary the documents are indexed with, and its version.
+    phrases: VariantPhrases,
+    vocabulary: String,
     folder: PathBuf,
     /// The change-log position of the last commit (its payload).
     position: Mutex<Option<i64>>,
@@ -39,11 +42,14 @@ struct Live {
 /// What a commit carries besides documents.
 #[derive(serde::Serialize, serde::Deserialize)]
 struct CommitPayload {
-    position: i64,
+    position: Option<i64>,
+    /// The vocabulary version the documents' variant phrases were found with.
+    #[serde(default)]
+    vocabulary: Option<String>,
 }
 
 impl Live {
-    fn open(folder: &Path, writer_memory: usize, create: bool) -> Result<Live, SearchError> {
+    fn open(folder: &Path, writer_memory: usize, create: bool, vocabulary: &Vocabulary) -> Result<Live, SearchError> {
         if create {
             std::fs::create_dir_all(folder).map_err(engine_error)?;
         }
@@ -64,18 +70,24 @@ impl Live {
             other => engine_error(other),
         })?;
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into().map_err(engine_error)?;
-        let position = index
+        let payload = index
             .load_metas()
             .map_err(engine_error)?
             .payload
-            .and_then(|payload| serde_json::from_str::<CommitPayload>(&payload).ok())
-            .map(|payload| payload.position);
+            .and_then(|payload| serde_json::from_str::<CommitPayload>(&payload).ok());
+        // Documents indexed with another vocabulary hold other phrases.
+        let indexed_with = payload.as_ref().and_then(|p| p.vocabulary.as_deref());
+        if !create && indexed_with.is_some_and(|version| version != vocabulary.version()) {
+            return Err(SearchError::Outdated);
+        }
         Ok(Live {
             reader,
             writer: Mutex::new(writer),
             fields,
+            phrases: VariantPhrases::of(vocabulary),
+            vocabulary: vocabulary.version().to_owned(),
             folder: folder.to_path_buf(),
-            position: Mutex::new(position),
+            position: Mutex::new(payload.and_then(|p| p.position)),
             filter_sets: FilterSets::default(),
         })
     }
@@ -91,7 +103,7 @@ impl Live {
             writer.delete_term(Term::from_field_text(self.fields.id, id));
         }
         for doc in docs {
-            writer.add_document(schema::document(&self.fields, doc)).map_err(engine_error)?;
+            writer.add_document(schema::document(&self.fields, &self.phrases, doc)).map_err(engine_error)?;
         }
         self.commit(&mut writer, position)?;
         drop(writer);
@@ -104,10 +116,8 @@ impl Live {
         let mut kept = self.position.lock().map_err(|_| engine_error("index position poisoned"))?;
         let position = position.or(*kept);
         let mut commit = writer.prepare_commit().map_err(engine_error)?;
-        if let Some(position) = position {
-            let payload = serde_json::to_string(&CommitPayload { position }).map_err(engine_error)?;
-            commit.set_payload(&payload);
-        }
+        let payload = CommitPayload { position, vocabulary: Some(self.vocabulary.clone()) };
+        commit.set_payload(&serde_json::to_string(&payload).map_err(engine_error)?);
         commit.commit().map_err(engine_error)?;
         *kept = position;
         Ok(())
@@ -136,19 +146,19 @@ impl TantivyEngine {
             std::fs::create_dir_all(&root).map_err(engine_error)?;
             let live = match std::fs::read_to_string(root.join(CURRENT)) {
                 Ok(name) if root.join(name.trim()).join("meta.json").exists() => {
-                    match Live::open(&root.join(name.trim()), writer_memory, false) {
+                    match Live::open(&root.join(name.trim()), writer_memory, false, &vocabulary) {
                         Err(SearchError::Outdated) => {
                             // An empty index that has never followed the change log: the
                             // follower builds it from the database before following.
                             tracing::warn!("the search index was written by an earlier version: building a new one");
-                            let live = fresh(&root, writer_memory)?;
+                            let live = fresh(&root, writer_memory, &vocabulary)?;
                             let _ = std::fs::remove_dir_all(root.join(name.trim()));
                             live
                         }
                         opened => opened?,
                     }
                 }
-                _ => fresh(&root, writer_memory)?,
+                _ => fresh(&root, writer_memory, &vocabulary)?,
             };
             Ok(TantivyEngine {
                 root,
@@ -168,9 +178,9 @@ impl TantivyEngine {
 }
 
 /// A new, empty index folder, named in `CURRENT`.
-fn fresh(root: &Path, writer_memory: usize) -> Result<Live, SearchError> {
+fn fresh(root: &Path, writer_memory: usize, vocabulary: &Vocabulary) -> Result<Live, SearchError> {
     let name = new_folder_name();
-    let live = Live::open(&root.join(&name), writer_memory, true)?;
+    let live = Live::open(&root.join(&name), writer_memory, true, vocabulary)?;
     write_current(root, &name)?;
     Ok(live)
 }
@@ -246,8 +256,10 @@ impl SearchEngine for TantivyEngine {
         let name = new_folder_name();
         let folder = self.root.join(&name);
         let memory = self.writer_memory.max(100_000_000);
-        let fresh =
-            tokio::task::spawn_blocking(move || Live::open(&folder, memory, true)).await.map_err(engine_error)??;
+        let vocabulary = self.vocabulary.clone();
+        let fresh = tokio::task::spawn_blocking(move || Live::open(&folder, memory, true, &vocabulary))
+            .await
+            .map_err(engine_error)??;
         Ok(Box::new(TantivyRebuild {
             live: self.live.clone(),
             root: self.root.clone(),
@@ -277,7 +289,7 @@ impl Rebuild for TantivyRebuild {
         tokio::task::spawn_blocking(move || {
             let writer = fresh.writer.lock().map_err(|_| engine_error("index writer poisoned"))?;
             for doc in &docs {
-                writer.add_document(schema::document(&fresh.fields, doc)).map_err(engine_error)?;
+                writer.add_document(schema::document(&fresh.fields, &fresh.phrases, doc)).map_err(engine_error)?;
             }
             Ok(())
         })
@@ -358,5 +370,41 @@ mod tests {
         // It has never followed the change log, so the follower builds it first.
         assert_eq!(engine.position().await.unwrap(), None);
         assert!(!old.exists(), "the outdated folder is removed");
+    }
+
+    #[tokio::test]
+    async fn an_index_made_with_another_vocabulary_is_replaced_by_an_empty_one() {
+        let root = tempfile::tempdir().unwrap();
+        let vocabulary = |version: &str| Arc::new(Vocabulary::new(version, Vec::new()));
+        let doc = ListingDoc {
+            id: "l1".into(),
+            kind: "offer".into(),
+            org_id: "o1".into(),
+            province: "01".into(),
+            title_vi: "Phân hữu cơ".into(),
+            title_en: String::new(),
+            summary: String::new(),
+            keywords: Vec::new(),
+            description: String::new(),
+            st_fields: Vec::new(),
+            tags: Vec::new(),
+            modes: Vec::new(),
+            trl: None,
+            price_vnd: None,
+            budget_min_vnd: None,
+            budget_max_vnd: None,
+            published_at: 0,
+            card: String::new(),
+            profile: String::new(),
+        };
+        let engine = TantivyEngine::open(root.path().to_path_buf(), 15, vocabulary("2026.1")).await.unwrap();
+        engine.apply(vec![doc], Vec::new(), 7).await.unwrap();
+        drop(engine);
+
+        let same = TantivyEngine::open(root.path().to_path_buf(), 15, vocabulary("2026.1")).await.unwrap();
+        assert_eq!((same.count().await.unwrap(), same.position().await.unwrap()), (1, Some(7)));
+        drop(same);
+        let other = TantivyEngine::open(root.path().to_path_buf(), 15, vocabulary("2026.2")).await.unwrap();
+        assert_eq!((other.count().await.unwrap(), other.position().await.unwrap()), (0, None));
     }
 }

@@ -10,7 +10,7 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TokenStream;
 
-use super::schema::{Fields, exact_analyzer, folded_analyzer};
+use super::schema::{Fields, exact_analyzer, folded_analyzer, phrase_key};
 use crate::search::{Filters, Strategy};
 use crate::text::nfc;
 use crate::vocabulary::{self, Vocabulary};
@@ -215,6 +215,16 @@ fn variant_in(field: Field, words: &[String], boost: f32) -> Option<Box<dyn Quer
     }
 }
 
+/// A variant as retrieval finds it: one word in the exact text of the whole listing, several
+/// as the one term the index makes of them (see `schema::VariantPhrases`).
+fn variant_found(fields: &Fields, words: &[String], boost: f32) -> Option<Box<dyn Query>> {
+    match words {
+        [] => None,
+        [one] => Some(term_query(fields.all_exact, one, boost)),
+        many => Some(term_query(fields.variant_phrases, &phrase_key(many), boost)),
+    }
+}
+
 /// The queries combined as `occur` says; a lone query stays itself, so that a query of
 /// plain words is a flat list of terms whose postings the engine can skip through.
 fn combine(mut parts: Vec<Box<dyn Query>>, occur: Occur) -> Box<dyn Query> {
@@ -281,16 +291,13 @@ pub struct Retrieval {
     /// Every match (what is counted).
     pub query: Box<dyn Query>,
     /// When the matches are what one or more flat lists of terms find (each all required
-    /// or all optional), and perhaps a few phrases besides: the lists, whose best hits the
-    /// engine finds by skipping blocks of postings that cannot reach them (block-max
-    /// WAND), and the phrases, whose matches are all looked at. `None`: every match is
-    /// looked at.
+    /// or all optional): the lists, whose best hits the engine finds by skipping blocks of
+    /// postings that cannot reach them (block-max WAND). `None`: every match is looked at.
     pub pruned: Option<Pruned>,
 }
 
 pub struct Pruned {
     pub term_lists: Vec<Box<dyn Query>>,
-    pub phrases: Option<Box<dyn Query>>,
 }
 
 type Queries = Vec<Box<dyn Query>>;
@@ -304,7 +311,7 @@ pub fn retrieval_query(fields: &Fields, clauses: &[Clause], need: Need, spelling
     let pruned = match need {
         _ if clauses.is_empty() => None,
         Need::All if as_typed && clauses.iter().all(|c| matches!(c, Clause::Word(_))) => {
-            Some(Pruned { term_lists: vec![query.box_clone()], phrases: None })
+            Some(Pruned { term_lists: vec![query.box_clone()] })
         }
         Need::All if as_typed => every_word_as_spelled(fields, clauses),
         Need::All => None,
@@ -322,36 +329,32 @@ pub fn retrieval_query(fields: &Fields, clauses: &[Clause], need: Need, spelling
                         )
                     })
                     .collect();
-                let (variant_terms, phrases) = variants(fields, clauses);
-                term_lists.extend(variant_terms);
-                Pruned { term_lists, phrases: (!phrases.is_empty()).then(|| combine(phrases, Occur::Should)) }
+                term_lists.extend(variants(fields, clauses));
+                Pruned { term_lists }
             })
         }
         Need::AtLeast(_) => None,
-        Need::Any => {
-            let (terms, phrases) = any_word(fields, clauses, spellings);
-            let phrases = (!phrases.is_empty()).then(|| combine(phrases, Occur::Should));
-            Some(Pruned { term_lists: vec![combine(terms, Occur::Should)], phrases })
-        }
+        Need::Any => Some(Pruned { term_lists: vec![combine(any_word(fields, clauses, spellings), Occur::Should)] }),
     };
     Retrieval { query, pruned }
 }
 
 /// Every part, a vocabulary term as typed or as one of its variants: one intersection per
-/// way of reading the query (a variant of several words makes its intersection a phrase
-/// search, looked at in full); `None` when there are too many ways.
+/// way of reading the query; `None` when there are too many ways.
 fn every_word_as_spelled(fields: &Fields, clauses: &[Clause]) -> Option<Pruned> {
-    // Each way: its terms, and whether it holds a phrase.
-    let mut ways: Vec<(Queries, bool)> = vec![(Vec::new(), false)];
+    let mut ways: Vec<Queries> = vec![Vec::new()];
     for clause in clauses {
-        let options: Vec<(Queries, bool)> = match clause {
-            Clause::Word(word) => vec![(vec![term_query(fields.all_folded, &word.folded, 1.0)], false)],
+        let options: Vec<Queries> = match clause {
+            Clause::Word(word) => vec![vec![term_query(fields.all_folded, &word.folded, 1.0)]],
             Clause::Variant { words, alternatives } => {
                 let typed = words.iter().map(|w| term_query(fields.all_folded, &w.folded, 1.0)).collect();
-                std::iter::once((typed, false))
-                    .chain(alternatives.iter().filter_map(|alt| {
-                        variant_in(fields.all_exact, alt, VARIANT_WEIGHT).map(|q| (vec![q], alt.len() > 1))
-                    }))
+                std::iter::once(typed)
+                    .chain(
+                        alternatives
+                            .iter()
+                            .filter_map(|alt| variant_found(fields, alt, VARIANT_WEIGHT))
+                            .map(|q| vec![q]),
+                    )
                     .collect()
             }
         };
@@ -360,41 +363,27 @@ fn every_word_as_spelled(fields: &Fields, clauses: &[Clause]) -> Option<Pruned> 
         }
         ways = ways
             .iter()
-            .flat_map(|(terms, phrase)| {
-                options.iter().map(move |(more, more_phrase)| {
-                    let mut all: Queries = terms.iter().map(|q| q.box_clone()).collect();
-                    all.extend(more.iter().map(|q| q.box_clone()));
-                    (all, *phrase || *more_phrase)
-                })
-            })
+            .flat_map(|terms| options.iter().map(move |more| terms.iter().chain(more).map(|q| q.box_clone()).collect()))
             .collect();
     }
-    let (mut term_lists, mut phrases) = (Vec::new(), Vec::new());
-    for (terms, phrase) in ways {
-        let way = combine(terms, Occur::Must);
-        if phrase { phrases.push(way) } else { term_lists.push(way) }
-    }
-    Some(Pruned { term_lists, phrases: (!phrases.is_empty()).then(|| combine(phrases, Occur::Should)) })
+    Some(Pruned { term_lists: ways.into_iter().map(|terms| combine(terms, Occur::Must)).collect() })
 }
 
-/// The variants of the query's terms: those of one word as terms of the exact text, those
-/// of several as phrases.
-fn variants(fields: &Fields, clauses: &[Clause]) -> (Queries, Queries) {
-    let (mut terms, mut phrases): (Queries, Queries) = (Vec::new(), Vec::new());
-    for clause in clauses {
-        if let Clause::Variant { alternatives, .. } = clause {
-            for alternative in alternatives {
-                let query = variant_in(fields.all_exact, alternative, VARIANT_WEIGHT);
-                if alternative.len() == 1 { terms.extend(query) } else { phrases.extend(query) }
-            }
-        }
-    }
-    (terms, phrases)
+/// The variants of the query's terms, each one term.
+fn variants(fields: &Fields, clauses: &[Clause]) -> Queries {
+    clauses
+        .iter()
+        .flat_map(|clause| match clause {
+            Clause::Word(_) => &[][..],
+            Clause::Variant { alternatives, .. } => alternatives.as_slice(),
+        })
+        .filter_map(|alternative| variant_found(fields, alternative, VARIANT_WEIGHT))
+        .collect()
 }
 
-/// The query's words (with their near spellings) and one-word variants as terms of the
-/// folded and exact texts, and its variants of several words as phrases.
-fn any_word(fields: &Fields, clauses: &[Clause], spellings: Spellings<'_>) -> (Queries, Queries) {
+/// The query's words (with their near spellings) as terms of the folded text, and its
+/// variants.
+fn any_word(fields: &Fields, clauses: &[Clause], spellings: Spellings<'_>) -> Queries {
     let mut terms: Vec<Box<dyn Query>> = Vec::new();
     for word in clauses.iter().flat_map(Clause::words) {
         terms.push(term_query(fields.all_folded, &word.folded, 1.0));
@@ -405,9 +394,8 @@ fn any_word(fields: &Fields, clauses: &[Clause], spellings: Spellings<'_>) -> (Q
                 .map(|s| term_query(fields.all_folded, s, TYPO_WEIGHT)),
         );
     }
-    let (variant_terms, phrases) = variants(fields, clauses);
-    terms.extend(variant_terms);
-    (terms, phrases)
+    terms.extend(variants(fields, clauses));
+    terms
 }
 
 fn retrieval(fields: &Fields, clauses: &[Clause], need: Need, spellings: Spellings<'_>) -> Box<dyn Query> {
@@ -427,15 +415,8 @@ fn retrieval(fields: &Fields, clauses: &[Clause], need: Need, spellings: Spellin
     };
     let word = |w: &Word| combine(spelled(w), Occur::Should);
     let alternatives = |alternatives: &[Vec<String>]| -> Vec<Box<dyn Query>> {
-        alternatives.iter().filter_map(|alt| variant_in(fields.all_exact, alt, VARIANT_WEIGHT)).collect()
+        alternatives.iter().filter_map(|alt| variant_found(fields, alt, VARIANT_WEIGHT)).collect()
     };
-    let variants: Vec<Box<dyn Query>> = clauses
-        .iter()
-        .flat_map(|clause| match clause {
-            Clause::Word(_) => Vec::new(),
-            Clause::Variant { alternatives: alts, .. } => alternatives(alts),
-        })
-        .collect();
     match need {
         Need::All => {
             let parts = clauses
@@ -454,45 +435,52 @@ fn retrieval(fields: &Fields, clauses: &[Clause], need: Need, spellings: Spellin
         // Relaxed: the words one by one (a term's too), or a variant of a term whole.
         Need::AtLeast(n) => {
             let mut either = vec![at_least(clauses.iter().flat_map(Clause::words).map(word).collect(), n)];
-            either.extend(variants);
+            either.extend(variants(fields, clauses));
             combine(either, Occur::Should)
         }
-        Need::Any => {
-            let (mut terms, phrases) = any_word(fields, clauses, spellings);
-            terms.extend(phrases);
-            combine(terms, Occur::Should)
-        }
+        Need::Any => combine(any_word(fields, clauses, spellings), Occur::Should),
     }
+}
+
+/// One part of how well a found listing matches.
+pub struct ScoringPart {
+    pub query: Box<dyn Query>,
+    /// A term a listing holds wherever the part can count for it: a variant's phrase is
+    /// looked for (its words' positions read) only in the listings that hold the phrase's
+    /// own term.
+    pub held: Option<Term>,
 }
 
 /// How well a found listing matches, as a sum of parts each found on its own: every word
 /// by field (titles over summaries over the rest) and by spelling (as typed over folded,
 /// a near spelling well below), a variant a little below the words as typed. Only the
 /// hits [`retrieval_query`] found are scored, each part seeking them in its postings.
-pub fn scoring_parts(fields: &Fields, clauses: &[Clause], spellings: Spellings<'_>) -> Vec<Box<dyn Query>> {
+pub fn scoring_parts(fields: &Fields, clauses: &[Clause], spellings: Spellings<'_>) -> Vec<ScoringPart> {
     let exact = [fields.title_exact, fields.summary_exact, fields.body_exact];
     let folded = [fields.title_folded, fields.summary_folded, fields.body_folded];
-    let mut parts: Vec<Box<dyn Query>> = Vec::new();
+    let mut parts: Vec<ScoringPart> = Vec::new();
+    let mut part = |query| parts.push(ScoringPart { query, held: None });
     for word in clauses.iter().flat_map(Clause::words) {
         for (field, weight) in exact.into_iter().zip(EXACT_WEIGHTS) {
-            parts.push(term_query(field, &word.exact, weight));
+            part(term_query(field, &word.exact, weight));
         }
         for (field, weight) in folded.into_iter().zip(FOLDED_WEIGHTS) {
-            parts.push(term_query(field, &word.folded, weight));
+            part(term_query(field, &word.folded, weight));
         }
         // A near spelling counts well below the word as typed, wherever it stands.
-        let near = spellings(word);
-        parts.extend(
-            near.iter()
-                .filter(|s| **s != word.folded)
-                .map(|s| term_query(fields.all_folded, s, FOLDED_WEIGHTS[0] * TYPO_WEIGHT)),
-        );
+        for near in spellings(word).iter().filter(|s| **s != word.folded) {
+            part(term_query(fields.all_folded, near, FOLDED_WEIGHTS[0] * TYPO_WEIGHT));
+        }
     }
     for clause in clauses {
         if let Clause::Variant { alternatives, .. } = clause {
             for alternative in alternatives {
+                let held = (alternative.len() > 1)
+                    .then(|| Term::from_field_text(fields.variant_phrases, &phrase_key(alternative)));
                 for (field, weight) in exact.into_iter().zip(EXACT_WEIGHTS) {
-                    parts.extend(variant_in(field, alternative, weight * VARIANT_WEIGHT));
+                    if let Some(query) = variant_in(field, alternative, weight * VARIANT_WEIGHT) {
+                        parts.push(ScoringPart { query, held: held.clone() });
+                    }
                 }
             }
         }
@@ -631,7 +619,7 @@ mod tests {
     }
 
     #[test]
-    fn flat_word_lists_are_prunable_and_phrases_kept_apart() {
+    fn flat_word_lists_are_prunable_and_variants_are_terms() {
         let (_, fields) = super::super::schema::build();
         let v = vocabulary();
         let none = |_: &Word| Vec::new();
@@ -650,6 +638,17 @@ mod tests {
         for expected in ["tinh", "bot", "khoai", "mi", "sắn", "cassava"] {
             assert!(terms.contains(&expected.to_owned()), "{expected} in {terms:?}");
         }
+        // A variant of several words is the one term the index makes of it, not a phrase.
+        let all = retrieval_query(&fields, &clauses("sắn lát", &v), Need::All, &none);
+        let ways = all.pruned.expect("each way of reading the query is an intersection of terms").term_lists;
+        let mut found = Vec::new();
+        for way in &ways {
+            way.query_terms(&mut |term, positions| {
+                found.push((term.field(), term.value().as_str().map(str::to_owned), positions))
+            });
+        }
+        assert!(found.contains(&(fields.variant_phrases, Some("khoai mì".to_owned()), false)), "{found:?}");
+        assert!(found.iter().all(|(_, _, positions)| !positions), "no phrase: {found:?}");
     }
 
     #[test]

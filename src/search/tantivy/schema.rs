@@ -12,8 +12,13 @@ use tantivy::schema::{
 use tantivy::tokenizer::{AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer};
 use tantivy::{Index, TantivyDocument};
 
+use std::collections::HashSet;
+
+use tantivy::tokenizer::TokenStream;
+
 use crate::search::ListingDoc;
 use crate::text::nfc;
+use crate::vocabulary::Vocabulary;
 
 pub const EXACT: &str = "vi_exact";
 pub const FOLDED: &str = "vi_folded";
@@ -27,6 +32,8 @@ const ALL_EXACT: &str = "all_exact";
 /// Named with the version of what it holds: an index without it is rebuilt.
 const CARD: &str = "card_v1";
 const PROFILE: &str = "profile_v1";
+/// The vocabulary's terms of several words found in a listing, one term each.
+const VARIANT_PHRASES: &str = "variant_phrases_v1";
 
 pub fn exact_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
@@ -70,8 +77,12 @@ pub struct Fields {
     pub body_folded: Field,
     /// Title, summary and the rest, folded: what decides whether a word matches.
     pub all_folded: Field,
-    /// The same, as spelled: for the vocabulary's variants, which must not fold.
+    /// The same, as spelled: for the vocabulary's one-word variants, which must not fold.
     pub all_exact: Field,
+    /// The vocabulary's variants of several words that the listing holds as spelled, each
+    /// one term ("phân hữu cơ"): a variant is then one posting list, skipped through like
+    /// a word, rather than a phrase whose every candidate's positions must be read.
+    pub variant_phrases: Field,
     /// The listing as a result shows it (JSON, opaque to the index).
     pub card: Field,
     /// What matching reads of the listing (opaque to the index).
@@ -108,7 +119,8 @@ pub fn build() -> (Schema, Fields) {
         body_exact: builder.add_text_field("body_exact", text(EXACT, false, true)),
         body_folded: builder.add_text_field("body_folded", text(FOLDED, false, false)),
         all_folded: builder.add_text_field(ALL_FOLDED, text(FOLDED, false, false)),
-        all_exact: builder.add_text_field(ALL_EXACT, text(EXACT, false, true)),
+        all_exact: builder.add_text_field(ALL_EXACT, text(EXACT, false, false)),
+        variant_phrases: builder.add_text_field(VARIANT_PHRASES, text("raw", false, false)),
         card: builder.add_text_field(CARD, STORED),
         profile: builder.add_text_field(PROFILE, STORED),
     };
@@ -138,12 +150,13 @@ pub fn fields_of(schema: &Schema) -> Result<Fields, tantivy::TantivyError> {
         body_folded: field("body_folded")?,
         all_folded: field(ALL_FOLDED)?,
         all_exact: field(ALL_EXACT)?,
+        variant_phrases: field(VARIANT_PHRASES)?,
         card: field(CARD)?,
         profile: field(PROFILE)?,
     })
 }
 
-pub fn document(fields: &Fields, doc: &ListingDoc) -> TantivyDocument {
+pub fn document(fields: &Fields, phrases: &VariantPhrases, doc: &ListingDoc) -> TantivyDocument {
     let mut out = TantivyDocument::default();
     out.add_text(fields.id, &doc.id);
     out.add_text(fields.kind, &doc.kind);
@@ -184,8 +197,151 @@ pub fn document(fields: &Fields, doc: &ListingDoc) -> TantivyDocument {
     for part in [&title, &summary, &body] {
         out.add_text(fields.all_folded, part);
         out.add_text(fields.all_exact, part);
+        for phrase in phrases.found_in(part) {
+            out.add_text(fields.variant_phrases, &phrase);
+        }
     }
     out.add_text(fields.card, &doc.card);
     out.add_text(fields.profile, &doc.profile);
     out
+}
+
+/// The vocabulary's variants of several words, as the exact field spells them: what a
+/// listing holds of them is indexed as one term each (see [`Fields::variant_phrases`]).
+#[derive(Debug, Default)]
+pub struct VariantPhrases {
+    known: HashSet<String>,
+    longest: usize,
+}
+
+impl VariantPhrases {
+    /// The terms a search may put in place of another (see [`Vocabulary::alternatives`]):
+    /// never an ambiguous one.
+    pub fn of(vocabulary: &Vocabulary) -> VariantPhrases {
+        let mut phrases = VariantPhrases::default();
+        for term in vocabulary.terms().iter().filter(|t| !t.ambiguous) {
+            let words = Vocabulary::words_of(term);
+            if words.len() > 1 {
+                phrases.longest = phrases.longest.max(words.len());
+                phrases.known.insert(phrase_key(&words));
+            }
+        }
+        phrases
+    }
+
+    /// The known phrases in a text, once per occurrence: runs of consecutive words of the
+    /// exact field, as a phrase search there would find them.
+    pub fn found_in(&self, text: &str) -> Vec<String> {
+        if self.known.is_empty() {
+            return Vec::new();
+        }
+        let mut words: Vec<(usize, String)> = Vec::new();
+        let mut analyzer = exact_analyzer();
+        let mut stream = analyzer.token_stream(text);
+        while stream.advance() {
+            let token = stream.token();
+            words.push((token.position, token.text.clone()));
+        }
+        let mut found = Vec::new();
+        for start in 0..words.len() {
+            let mut key = words[start].1.clone();
+            for end in start + 1..words.len().min(start + self.longest) {
+                // A word the analyzer dropped (too long) breaks the run, as it breaks a phrase.
+                if words[end].0 != words[end - 1].0 + 1 {
+                    break;
+                }
+                key.push(' ');
+                key.push_str(&words[end].1);
+                if self.known.contains(&key) {
+                    found.push(key.clone());
+                }
+            }
+        }
+        found
+    }
+}
+
+/// A phrase as [`Fields::variant_phrases`] holds it: its words, one space between.
+pub fn phrase_key(words: &[String]) -> String {
+    words.join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use tantivy::schema::Value;
+
+    use super::*;
+    use crate::vocabulary::VariantTerm;
+
+    fn vocabulary() -> Vocabulary {
+        let term = |group: &str, term: &str, ambiguous: bool| VariantTerm {
+            group: group.into(),
+            term: term.into(),
+            lang: "vi".into(),
+            region: "any".into(),
+            note: None,
+            ambiguous,
+        };
+        Vocabulary::new(
+            "t",
+            vec![
+                term("compost", "phân hữu cơ", false),
+                term("compost", "phân bón hữu cơ", false),
+                term("compost", "compost", false),
+                term("maize", "bắp", true),
+                term("maize", "ngô", false),
+                term("maize", "bắp ngọt", true),
+            ],
+        )
+    }
+
+    #[test]
+    fn every_occurrence_of_a_phrase_of_several_words_is_found_as_spelled() {
+        let phrases = VariantPhrases::of(&vocabulary());
+        assert_eq!(
+            phrases.found_in("Phân bón hữu cơ vi sinh; phân hữu cơ từ rơm, PHÂN HỮU CƠ"),
+            ["phân bón hữu cơ", "phân hữu cơ", "phân hữu cơ"]
+        );
+        // Folded text is not the exact spelling; one-word and ambiguous terms are left to
+        // the other fields.
+        assert!(phrases.found_in("phan huu co, compost, bắp ngọt").is_empty());
+    }
+
+    #[test]
+    fn a_phrase_does_not_run_over_a_dropped_word() {
+        let phrases = VariantPhrases::of(&vocabulary());
+        let long = "x".repeat(MAX_TOKEN_BYTES + 1);
+        assert!(phrases.found_in(&format!("phân {long} hữu cơ")).is_empty());
+        assert_eq!(phrases.found_in(&format!("{long} phân hữu cơ")), ["phân hữu cơ"]);
+    }
+
+    #[test]
+    fn a_listing_holds_the_phrases_of_each_part_but_none_across_parts() {
+        let (_, fields) = build();
+        let phrases = VariantPhrases::of(&vocabulary());
+        let listing = ListingDoc {
+            id: "l1".into(),
+            kind: "offer".into(),
+            org_id: "o1".into(),
+            province: "01".into(),
+            title_vi: "Sản xuất phân".into(),
+            title_en: String::new(),
+            summary: "hữu cơ từ rơm rạ".into(),
+            keywords: Vec::new(),
+            description: "Phân hữu cơ cho lúa".into(),
+            st_fields: Vec::new(),
+            tags: Vec::new(),
+            modes: Vec::new(),
+            trl: None,
+            price_vnd: None,
+            budget_min_vnd: None,
+            budget_max_vnd: None,
+            published_at: 0,
+            card: String::new(),
+            profile: String::new(),
+        };
+        let doc = document(&fields, &phrases, &listing);
+        let held: Vec<&str> = doc.get_all(fields.variant_phrases).filter_map(|v| v.as_str()).collect();
+        assert_eq!(held, ["phân hữu cơ"]);
+    }
 }

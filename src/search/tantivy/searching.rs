@@ -83,7 +83,7 @@ pub(super) fn search(
         let page: Vec<(Score, DocAddress)> =
             ranked.into_iter().skip(request.offset).take(request.limit.max(1)).collect();
         let snippets = if request.highlight && !clauses.is_empty() {
-            let terms = BooleanQuery::new(scoring.iter().map(|q| (Occur::Should, q.box_clone())).collect());
+            let terms = BooleanQuery::new(scoring.iter().map(|p| (Occur::Should, p.query.box_clone())).collect());
             Some((
                 SnippetGenerator::create(&searcher, &terms, fields.title_folded).map_err(engine_error)?,
                 SnippetGenerator::create(&searcher, &terms, fields.summary_folded).map_err(engine_error)?,
@@ -291,8 +291,8 @@ fn count_matches(
 }
 
 /// The best `window` hits of what each list of terms finds, by block-max WAND (whole
-/// blocks of postings that cannot beat the worst kept hit are skipped), and of every
-/// phrase match; a hit found by several lists keeps its best score.
+/// blocks of postings that cannot beat the worst kept hit are skipped); a hit found by
+/// several lists keeps its best score.
 fn best_pruned(
     searcher: &Searcher,
     pruned: &query::Pruned,
@@ -314,11 +314,6 @@ fn best_pruned(
                 })
                 .map_err(engine_error)?;
         }
-        lists.push(best);
-    }
-    if let Some(phrases) = &pruned.phrases {
-        let mut best = BestScores::new(window);
-        count_matches(searcher, &**phrases, scope, &[], false, Some(&mut best))?;
         lists.push(best);
     }
     if lists.len() == 1
@@ -345,7 +340,7 @@ fn best_pruned(
 fn rescore(
     searcher: &Searcher,
     best: BestScores,
-    scoring: &[Box<dyn Query>],
+    scoring: &[query::ScoringPart],
     want: usize,
 ) -> Result<Vec<(Score, DocAddress)>, SearchError> {
     let mut found = best.into_addresses();
@@ -353,7 +348,7 @@ fn rescore(
     // Each part of the score seeks the hits in its own postings and adds what it finds.
     let weights = scoring
         .iter()
-        .map(|part| part.weight(EnableScoring::enabled_from_searcher(searcher)))
+        .map(|part| part.query.weight(EnableScoring::enabled_from_searcher(searcher)))
         .collect::<Result<Vec<_>, _>>()
         .map_err(engine_error)?;
     let mut scored = Vec::with_capacity(found.len());
@@ -364,9 +359,16 @@ fn rescore(
             continue;
         }
         let mut scores = vec![0.0; docs.len()];
-        for weight in &weights {
+        for (weight, part) in weights.iter().zip(scoring) {
+            let holding = match &part.held {
+                Some(term) => Some(holding(reader, term, &docs)?),
+                None => None,
+            };
             let mut scorer = weight.scorer(reader, 1.0).map_err(engine_error)?;
-            for (doc, score) in docs.iter().zip(scores.iter_mut()) {
+            for (at, (doc, score)) in docs.iter().zip(scores.iter_mut()).enumerate() {
+                if holding.as_ref().is_some_and(|holding| !holding[at]) {
+                    continue;
+                }
                 if scorer.doc() < *doc {
                     scorer.seek(*doc);
                 }
@@ -380,6 +382,25 @@ fn rescore(
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
     scored.truncate(want);
     Ok(scored)
+}
+
+/// Which of `docs` (in order) hold `term`.
+fn holding(reader: &SegmentReader, term: &Term, docs: &[DocId]) -> Result<Vec<bool>, SearchError> {
+    let index = reader.inverted_index(term.field()).map_err(engine_error)?;
+    let Some(mut postings) =
+        index.read_postings(term, tantivy::schema::IndexRecordOption::Basic).map_err(engine_error)?
+    else {
+        return Ok(vec![false; docs.len()]);
+    };
+    Ok(docs
+        .iter()
+        .map(|doc| {
+            if postings.doc() < *doc {
+                postings.seek(*doc);
+            }
+            postings.doc() == *doc
+        })
+        .collect())
 }
 
 /// The `want` most recently published hits (every match is looked at: the order is by
@@ -634,8 +655,12 @@ mod tests {
     }
 
     fn index(count: usize) -> (tempfile::TempDir, Live) {
+        index_with(count, &Vocabulary::default())
+    }
+
+    fn index_with(count: usize, vocabulary: &Vocabulary) -> (tempfile::TempDir, Live) {
         let dir = tempfile::tempdir().unwrap();
-        let live = Live::open(&dir.path().join("index"), 50_000_000, true).unwrap();
+        let live = Live::open(&dir.path().join("index"), 50_000_000, true, vocabulary).unwrap();
         let mut seed = 7;
         let docs: Vec<ListingDoc> = (0..count).map(|n| doc(n, &mut seed)).collect();
         // Several commits, so that there are several segments.
@@ -650,6 +675,7 @@ mod tests {
     /// ranks them: what pruning (and re-scoring) must reproduce.
     fn exhaustive(
         live: &Live,
+        vocabulary: &Vocabulary,
         text: &str,
         need: query::Need,
         per_field: bool,
@@ -657,7 +683,7 @@ mod tests {
         limit: usize,
     ) -> Vec<String> {
         let searcher = live.reader.searcher();
-        let clauses = query::clauses(text, &Vocabulary::default());
+        let clauses = query::clauses(text, vocabulary);
         let none = |_: &Word| Vec::new();
         let retrieval = query::retrieval_query(&live.fields, &clauses, need, &none).query;
         let mut parts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
@@ -666,7 +692,7 @@ mod tests {
             let scoring = query::scoring_parts(&live.fields, &clauses, &none);
             parts.push((
                 Occur::Should,
-                Box::new(BooleanQuery::new(scoring.into_iter().map(|q| (Occur::Should, q)).collect())),
+                Box::new(BooleanQuery::new(scoring.into_iter().map(|p| (Occur::Should, p.query)).collect())),
             ));
         } else {
             parts.push((Occur::Must, retrieval));
@@ -695,6 +721,30 @@ mod tests {
     }
 
     #[test]
+    fn variants_of_several_words_rank_as_their_phrases_scored_everywhere_would() {
+        let term = |term: &str| crate::vocabulary::VariantTerm {
+            group: "g".into(),
+            term: term.into(),
+            lang: "vi".into(),
+            region: "any".into(),
+            note: None,
+            ambiguous: false,
+        };
+        // Each stands for the other: a search for one finds and scores the other's phrase.
+        let vocabulary = Vocabulary::new("t", vec![term("máy sấy"), term("nhà kính")]);
+        let (_dir, live) = index_with(600, &vocabulary);
+        for text in ["máy sấy", "nhà kính lúa"] {
+            let request = SearchQuery { text: Some(text.into()), limit: 10, ..Default::default() };
+            let found = search(&live, &vocabulary, &request).unwrap();
+            assert!(found.total_exact && found.total > 10, "{text}: {}", found.total);
+            let reference = exhaustive(&live, &vocabulary, text, query::Need::All, true, &Filters::default(), 10);
+            let untied = untied(&found);
+            assert!(!untied.is_empty(), "{text}");
+            assert_eq!(untied[..], reference[..untied.len()], "{text}");
+        }
+    }
+
+    #[test]
     fn pruned_and_rescored_pages_rank_as_scoring_every_match_would() {
         let (_dir, live) = index(600);
         for (text, filters) in [
@@ -710,7 +760,7 @@ mod tests {
                 "{text}: {}",
                 found.total
             );
-            let reference = exhaustive(&live, text, query::Need::All, true, &filters, 10);
+            let reference = exhaustive(&live, &Vocabulary::default(), text, query::Need::All, true, &filters, 10);
             let untied = untied(&found);
             assert!(!untied.is_empty(), "{text}");
             assert_eq!(untied[..], reference[..untied.len()], "{text}");
@@ -741,7 +791,8 @@ mod tests {
             })
             .collect();
         let found = SearchResults { hits, ..Default::default() };
-        let reference = exhaustive(&live, text, query::Need::AtLeast(3), true, &Filters::default(), 10);
+        let reference =
+            exhaustive(&live, &Vocabulary::default(), text, query::Need::AtLeast(3), true, &Filters::default(), 10);
         let untied = untied(&found);
         assert!(!untied.is_empty());
         assert_eq!(untied[..], reference[..untied.len()]);
@@ -765,7 +816,7 @@ mod tests {
             let found = search(&live, &Vocabulary::default(), &request).unwrap();
             assert_eq!(found.hits.len(), 20);
             assert!(!found.total_exact, "candidates are not counted");
-            let reference = exhaustive(&live, text, query::Need::Any, false, &filters, 20);
+            let reference = exhaustive(&live, &Vocabulary::default(), text, query::Need::Any, false, &filters, 20);
             let untied = untied(&found);
             assert!(!untied.is_empty());
             assert_eq!(untied[..], reference[..untied.len()], "{filters:?}");
