@@ -1,13 +1,15 @@
 //! A short-lived cache of result pages for searches repeated within seconds (a popular
 //! query, the marketplace's first page), keyed by the search and the engine's generation:
-//! a change the index has taken is never hidden by it. Its size is bounded in bytes.
+//! a change the index has taken is never hidden by it. Its size is bounded in bytes. A page
+//! asked for by many at once while it is missing (a popular query when its page expires) is
+//! worked out once, the others waiting for it.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use moka::sync::Cache;
+use moka::future::Cache;
 
-use super::{SearchQuery, SearchResults};
+use super::{SearchError, SearchQuery, SearchResults};
 
 pub struct ResultCache {
     pages: Cache<(SearchQuery, u64), Arc<SearchResults>>,
@@ -25,12 +27,18 @@ impl ResultCache {
         })
     }
 
-    pub fn get(&self, query: &SearchQuery, generation: u64) -> Option<Arc<SearchResults>> {
-        self.pages.get(&(query.clone(), generation))
-    }
-
-    pub fn insert(&self, query: SearchQuery, generation: u64, results: Arc<SearchResults>) {
-        self.pages.insert((query, generation), results);
+    /// The page of this search at this generation: from memory, or from `search`, run once
+    /// for every caller asking for the same page meanwhile. A failed search is not kept.
+    pub async fn get_or_search(
+        &self,
+        query: SearchQuery,
+        generation: u64,
+        search: impl Future<Output = Result<SearchResults, SearchError>>,
+    ) -> Result<Arc<SearchResults>, SearchError> {
+        self.pages
+            .try_get_with((query, generation), async { search.await.map(Arc::new) })
+            .await
+            .map_err(|e| (*e).clone())
     }
 }
 
@@ -71,15 +79,52 @@ mod tests {
         })
     }
 
-    #[test]
-    fn a_page_is_kept_for_its_generation_only() {
+    /// A search that must not run: the page is expected from memory.
+    async fn not_searched() -> Result<SearchResults, SearchError> {
+        Err(SearchError::Engine("searched again".into()))
+    }
+
+    #[tokio::test]
+    async fn a_page_is_kept_for_its_generation_only() {
         let cache = ResultCache::new(1_000_000, Duration::from_secs(60)).unwrap();
         let query = SearchQuery { text: Some("nước thải".into()), limit: 20, ..Default::default() };
-        cache.insert(query.clone(), 7, page("{}"));
-        assert_eq!(cache.get(&query, 7).unwrap().hits[0].id, "l1");
-        assert!(cache.get(&query, 8).is_none(), "the index changed since");
+        let first = cache.get_or_search(query.clone(), 7, async { Ok((*page("{}")).clone()) }).await.unwrap();
+        assert_eq!(first.hits[0].id, "l1");
+        let again = cache.get_or_search(query.clone(), 7, not_searched()).await.unwrap();
+        assert!(Arc::ptr_eq(&first, &again), "answered from memory");
+        assert!(cache.get_or_search(query.clone(), 8, not_searched()).await.is_err(), "the index changed since");
         let other = SearchQuery { offset: 20, ..query.clone() };
-        assert!(cache.get(&other, 7).is_none(), "another page is another search");
+        assert!(cache.get_or_search(other, 7, not_searched()).await.is_err(), "another page is another search");
+    }
+
+    #[tokio::test]
+    async fn a_page_asked_for_by_many_at_once_is_searched_once_and_a_failure_is_not_kept() {
+        let cache = Arc::new(ResultCache::new(1_000_000, Duration::from_secs(60)).unwrap());
+        let searched = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let query = SearchQuery { text: Some("máy sấy".into()), ..Default::default() };
+        let askers: Vec<_> = (0..8)
+            .map(|_| {
+                let (cache, searched, query) = (cache.clone(), searched.clone(), query.clone());
+                tokio::spawn(async move {
+                    cache
+                        .get_or_search(query, 1, async {
+                            searched.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                            tokio::time::sleep(Duration::from_millis(50)).await;
+                            Ok((*page("{}")).clone())
+                        })
+                        .await
+                })
+            })
+            .collect();
+        for asker in askers {
+            assert_eq!(asker.await.unwrap().unwrap().hits[0].id, "l1");
+        }
+        assert_eq!(searched.load(std::sync::atomic::Ordering::SeqCst), 1);
+
+        let failing = SearchQuery { text: Some("lỗi".into()), ..Default::default() };
+        assert!(cache.get_or_search(failing.clone(), 1, not_searched()).await.is_err());
+        let retried = cache.get_or_search(failing, 1, async { Ok((*page("{}")).clone()) }).await;
+        assert!(retried.is_ok(), "a failure is searched again");
     }
 
     #[test]

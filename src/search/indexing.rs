@@ -109,12 +109,7 @@ impl Search {
             return Ok(Arc::new(self.engine.search(query).await?));
         };
         let generation = self.generation();
-        if let Some(page) = cache.get(&query, generation) {
-            return Ok(page);
-        }
-        let page = Arc::new(self.engine.search(query.clone()).await?);
-        cache.insert(query, generation, page.clone());
-        Ok(page)
+        cache.get_or_search(query.clone(), generation, self.engine.search(query)).await
     }
 
     /// Moves on whenever what searches find may have changed.

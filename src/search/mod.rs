@@ -185,7 +185,7 @@ impl SearchResults {
     }
 }
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum SearchError {
     #[error("the search index is held by another process (is a server running?)")]
     Locked,
