@@ -60,6 +60,34 @@ pub struct ListingDoc {
     pub profile: String,
 }
 
+#[cfg(test)]
+impl ListingDoc {
+    /// An offer of one organization with these texts and nothing else, for the index's tests.
+    pub fn with_text(id: &str, title: &str, summary: &str, description: &str) -> ListingDoc {
+        ListingDoc {
+            id: id.into(),
+            kind: "offer".into(),
+            org_id: "o1".into(),
+            province: "01".into(),
+            title_vi: title.into(),
+            title_en: String::new(),
+            summary: summary.into(),
+            keywords: Vec::new(),
+            description: description.into(),
+            st_fields: Vec::new(),
+            tags: Vec::new(),
+            modes: Vec::new(),
+            trl: None,
+            price_vnd: None,
+            budget_min_vnd: None,
+            budget_max_vnd: None,
+            published_at: 0,
+            card: String::new(),
+            profile: String::new(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Filters {
     pub kind: Option<String>,

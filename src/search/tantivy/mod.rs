@@ -376,27 +376,7 @@ mod tests {
     async fn an_index_made_with_another_vocabulary_is_replaced_by_an_empty_one() {
         let root = tempfile::tempdir().unwrap();
         let vocabulary = |version: &str| Arc::new(Vocabulary::new(version, Vec::new()));
-        let doc = ListingDoc {
-            id: "l1".into(),
-            kind: "offer".into(),
-            org_id: "o1".into(),
-            province: "01".into(),
-            title_vi: "Phân hữu cơ".into(),
-            title_en: String::new(),
-            summary: String::new(),
-            keywords: Vec::new(),
-            description: String::new(),
-            st_fields: Vec::new(),
-            tags: Vec::new(),
-            modes: Vec::new(),
-            trl: None,
-            price_vnd: None,
-            budget_min_vnd: None,
-            budget_max_vnd: None,
-            published_at: 0,
-            card: String::new(),
-            profile: String::new(),
-        };
+        let doc = ListingDoc::with_text("l1", "Phân hữu cơ", "", "");
         let engine = TantivyEngine::open(root.path().to_path_buf(), 15, vocabulary("2026.1")).await.unwrap();
         engine.apply(vec![doc], Vec::new(), 7).await.unwrap();
         drop(engine);

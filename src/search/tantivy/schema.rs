@@ -319,27 +319,7 @@ mod tests {
     fn a_listing_holds_the_phrases_of_each_part_but_none_across_parts() {
         let (_, fields) = build();
         let phrases = VariantPhrases::of(&vocabulary());
-        let listing = ListingDoc {
-            id: "l1".into(),
-            kind: "offer".into(),
-            org_id: "o1".into(),
-            province: "01".into(),
-            title_vi: "Sản xuất phân".into(),
-            title_en: String::new(),
-            summary: "hữu cơ từ rơm rạ".into(),
-            keywords: Vec::new(),
-            description: "Phân hữu cơ cho lúa".into(),
-            st_fields: Vec::new(),
-            tags: Vec::new(),
-            modes: Vec::new(),
-            trl: None,
-            price_vnd: None,
-            budget_min_vnd: None,
-            budget_max_vnd: None,
-            published_at: 0,
-            card: String::new(),
-            profile: String::new(),
-        };
+        let listing = ListingDoc::with_text("l1", "Sản xuất phân", "hữu cơ từ rơm rạ", "Phân hữu cơ cho lúa");
         let doc = document(&fields, &phrases, &listing);
         let held: Vec<&str> = doc.get_all(fields.variant_phrases).filter_map(|v| v.as_str()).collect();
         assert_eq!(held, ["phân hữu cơ"]);
