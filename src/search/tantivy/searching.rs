@@ -359,14 +359,20 @@ fn rescore(
             continue;
         }
         let mut scores = vec![0.0; docs.len()];
+        // A variant's phrase is scored in three fields under one term: its postings are read once.
+        let mut held: HashMap<&Term, Vec<bool>> = HashMap::new();
+        for part in scoring {
+            if let Some(term) = &part.held
+                && !held.contains_key(term)
+            {
+                held.insert(term, holding(reader, term, &docs)?);
+            }
+        }
         for (weight, part) in weights.iter().zip(scoring) {
-            let holding = match &part.held {
-                Some(term) => Some(holding(reader, term, &docs)?),
-                None => None,
-            };
+            let holding = part.held.as_ref().and_then(|term| held.get(term));
             let mut scorer = weight.scorer(reader, 1.0).map_err(engine_error)?;
             for (at, (doc, score)) in docs.iter().zip(scores.iter_mut()).enumerate() {
-                if holding.as_ref().is_some_and(|holding| !holding[at]) {
+                if holding.is_some_and(|holding| !holding[at]) {
                     continue;
                 }
                 if scorer.doc() < *doc {
